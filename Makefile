@@ -1,0 +1,70 @@
+# Keel — top-level, non-recursive Makefile.
+#
+# Every folder contributes a fragment (<folder>/module.mk) that appends to the
+# lists below; all outputs go under $(B)/. Warnings are errors everywhere.
+#
+#   make            build everything (host tools, bootmgr.efi, images)
+#   make check      install missing Debian packages, build, run every test
+#   make demo       install missing Debian packages, build, boot the image in QEMU
+#   make bench      print the benchmark figures
+#   make clean      remove $(B)/
+
+B        := build
+VERSION  := 0.1.0
+SOURCE_DATE_EPOCH ?= 1700000000
+export SOURCE_DATE_EPOCH
+
+CC       ?= cc
+HOST_WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+             -Wstrict-prototypes -Wvla -Wpointer-arith -Wundef
+HOST_CFLAGS := -std=gnu11 -O2 -g $(HOST_WARN) -D_GNU_SOURCE -I. \
+               -DKEEL_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+HOST_LDFLAGS := $(EXTRA_LDFLAGS)
+
+# Filled in by the fragments.
+ALL_TARGETS :=
+UNIT_TESTS  :=
+SYSTEM_TESTS :=
+BENCHES     :=
+# Every unit-test binary links this main() (tests/unit.c).
+UNIT_MAIN   := $(B)/tests/unit.o
+# Debian packages the build and the tests need (checked by `make deps`).
+DEBIAN_PACKAGES := gcc make pkg-config
+
+.PHONY: all check demo bench clean deps run-tests images
+all: $(B)/.all
+
+include efi/module.mk
+include libpersist/module.mk
+include bootmgr/module.mk
+include installer/module.mk
+include recovery/module.mk
+include images/module.mk
+include tests/module.mk
+
+$(B)/.all: $(ALL_TARGETS)
+	@mkdir -p $(@D) && touch $@
+
+# Host C objects: build/<path>.o from <path>.c, with header dependencies.
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(CFLAGS_$(<D)) -MMD -MP -c $< -o $@
+
+# Installing packages must happen before anything else is parsed for use, so
+# the public targets first run `deps`, then re-enter make for the real work.
+deps:
+	@sh tests/ensure-packages.sh $(sort $(DEBIAN_PACKAGES))
+
+check: deps
+	@$(MAKE) --no-print-directory run-tests
+
+demo: deps
+	@$(MAKE) --no-print-directory run-demo
+
+bench: deps
+	@$(MAKE) --no-print-directory run-bench
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootmgr.efi — first cut: banner, an inventory of every disk, GPT partition
+ * and file system the firmware exposes (one marker line per item, so system
+ * tests can read them off the serial console), then \EFI\BOOT\next.efi from
+ * its own volume if present, or power off.
+ *
+ * Marker lines start with "KEEL-" and hold space-separated key=value pairs;
+ * they are a stable interface for tests (see docs/ARCHITECTURE.md).
+ */
+#include "bootmgr/gpt.h"
+#include "efi/kefi.h"
+#include "libpersist/guid.h"
+
+#define NEXT_PATH "\\EFI\\BOOT\\next.efi"
+
+struct part_ctx {
+	size_t disk;
+};
+
+static int print_partition(const gpt_partition *p, void *ctx)
+{
+	const struct part_ctx *c = ctx;
+	char type[PERSIST_GUID_STRING_LEN + 1], uuid[PERSIST_GUID_STRING_LEN + 1];
+
+	kefi_printf("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
+		    c->disk, p->number, persist_guid_to_string(&p->type, type),
+		    persist_guid_to_string(&p->uuid, uuid), (unsigned long long)p->first_lba,
+		    (unsigned long long)p->last_lba, p->name[0] ? p->name : "-");
+	return 0;
+}
+
+/* Reads `count` blocks at `lba` into fresh memory, or returns NULL. */
+static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
+{
+	uint8_t *buf = kefi_alloc(count * d->block_size);
+
+	if (buf && kefi_block_read(d, lba, buf, count) != KEFI_OK) {
+		kefi_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Prints the partitions of one disk from its primary GPT. */
+static void inventory_gpt(const kefi_block *d, size_t index)
+{
+	struct part_ctx ctx = { index };
+	char guid[PERSIST_GUID_STRING_LEN + 1];
+	uint8_t *hdr_block = read_blocks(d, 1, 1);
+	uint8_t *entries = NULL;
+	gpt_header h;
+	size_t n_blocks;
+	int r;
+
+	if (!hdr_block) {
+		kefi_printf("KEEL-GPT disk=%zu status=unreadable\n", index);
+		return;
+	}
+	r = gpt_header_decode(hdr_block, d->block_size, &h);
+	kefi_free(hdr_block);
+	if (r != GPT_OK) {
+		kefi_printf("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
+		return;
+	}
+	kefi_printf("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
+		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
+	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
+	if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
+	    !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
+		kefi_printf("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
+		return;
+	}
+	r = gpt_entries_foreach(&h, entries, n_blocks * d->block_size, print_partition, &ctx);
+	if (r != GPT_OK)
+		kefi_printf("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
+			    gpt_strerror(r));
+	kefi_free(entries);
+}
+
+static void inventory_disks(void)
+{
+	kefi_block *devs;
+	size_t n, disks = 0;
+	int r = kefi_block_list(&devs, &n);
+
+	if (r != KEFI_OK) {
+		kefi_printf("KEEL-DISKS error=\"%s\"\n", kefi_strerror(r));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (devs[i].partition)
+			continue;
+		kefi_printf("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
+			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
+			    devs[i].removable, devs[i].path);
+		inventory_gpt(&devs[i], disks);
+		disks++;
+	}
+	kefi_printf("KEEL-DISKS count=%zu\n", disks);
+	kefi_free(devs);
+}
+
+static void inventory_volumes(void)
+{
+	kefi_volume *vols;
+	size_t n;
+	char uuid[PERSIST_GUID_STRING_LEN + 1];
+	int r = kefi_volume_list(&vols, &n);
+
+	if (r != KEFI_OK) {
+		kefi_printf("KEEL-FSES error=\"%s\"\n", kefi_strerror(r));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const persist_guid *g = &vols[i].part_uuid;
+		kefi_printf("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
+			    vols[i].part_number,
+			    persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
+			    vols[i].self, vols[i].label[0] ? vols[i].label : "-");
+	}
+	kefi_printf("KEEL-FSES count=%zu\n", n);
+	kefi_free(vols);
+}
+
+static void start_next(void)
+{
+	void *self = kefi_self_volume();
+	uint64_t status = 0;
+	int r;
+
+	if (!self || !kefi_file_exists(self, NEXT_PATH)) {
+		kefi_printf("KEEL-NEXT status=absent path=%s\n", NEXT_PATH);
+		return;
+	}
+	kefi_printf("KEEL-NEXT status=starting path=%s\n", NEXT_PATH);
+	r = kefi_image_start(self, NEXT_PATH, NULL, &status);
+	if (r != KEFI_OK)
+		kefi_printf("KEEL-NEXT status=load-failed reason=\"%s\"\n", kefi_strerror(r));
+	else
+		kefi_printf("KEEL-NEXT status=returned efi_status=0x%llx\n",
+			    (unsigned long long)status);
+}
+
+int keel_efi_main(void)
+{
+	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
+	kefi_printf("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
+	inventory_disks();
+	inventory_volumes();
+	start_next();
+	kefi_printf("KEEL-POWEROFF\n");
+	kefi_power_off();
+}

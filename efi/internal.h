@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared helpers of the efi/ implementation files. This is the one header
+ * that pulls in gnu-efi; it must never be included from outside efi/.
+ */
+#ifndef KEEL_EFI_INTERNAL_H
+#define KEEL_EFI_INTERNAL_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi/kefi.h"
+
+/* The running image's handle, set by efi_main(). */
+extern EFI_HANDLE kefi_image_handle;
+
+/* Converts an EFI_STATUS into a KEFI_E* code. */
+int kefi_from_status(EFI_STATUS status);
+
+/* ASCII/UTF-8 (7-bit only) to a freshly allocated UCS-2 string, or NULL. */
+CHAR16 *kefi_to_ucs2(const char *s);
+/* UCS-2 to ASCII into out (size bytes, always terminated); non-ASCII → '?'. */
+void kefi_from_ucs2(const CHAR16 *s, char *out, size_t size);
+
+/* The device path of a handle as text (into out), "" if it has none. */
+void kefi_path_text(EFI_HANDLE handle, char *out, size_t size);
+/* Finds the hard-drive (partition) node of a handle's device path, or NULL. */
+const HARDDRIVE_DEVICE_PATH *kefi_path_partition(EFI_HANDLE handle);
+
+#endif

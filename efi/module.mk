@@ -1,0 +1,48 @@
+# efi/ — gnu-efi toolchain rules and Keel's firmware wrappers (kefi).
+#
+# Firmware objects are built under $(B)/fw/ with EFI_CFLAGS. All of them are
+# compiled -ffreestanding -nostdinc with only the compiler's own include dir
+# (plus gnu-efi's for efi/ itself), which proves that bootmgr and the
+# libpersist core need nothing from the C library.
+
+DEBIAN_PACKAGES += gnu-efi binutils
+
+GNUEFI_INC  := /usr/include/efi
+GNUEFI_LIB  := /usr/lib
+EFI_CC      := gcc
+EFI_CFLAGS   = -std=gnu11 -Os -ffreestanding -nostdinc -isystem $(shell $(EFI_CC) -print-file-name=include) \
+               -fno-stack-protector -fno-stack-check -fshort-wchar -mno-red-zone -fpic \
+               -fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args \
+               -DGNU_EFI_USE_MS_ABI -DKEEL_FIRMWARE=1 -DKEEL_VERSION='"$(VERSION)"' \
+               $(HOST_WARN) -I.
+EFI_GNUEFI_CFLAGS = -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+               -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o
+EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
+                -j '.rel.*' -j '.rela.*' -j .reloc
+
+# The firmware-side wrapper objects every EFI application links.
+KEFI_SRCS := efi/entry.c efi/util.c efi/console.c efi/block.c efi/file.c efi/kfmt.c
+KEFI_FW_OBJS := $(KEFI_SRCS:%.c=$(B)/fw/%.o)
+
+# efi/ sources see gnu-efi; nothing else does.
+$(B)/fw/efi/%.o: efi/%.c
+	@mkdir -p $(@D)
+	$(EFI_CC) $(EFI_CFLAGS) $(EFI_GNUEFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/fw/%.o: %.c
+	@mkdir -p $(@D)
+	$(EFI_CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+# Link: objects → ELF shared object → PE32+ EFI application.
+$(B)/%.so:
+	@mkdir -p $(@D)
+	ld $(EFI_LDFLAGS) $(filter %.o,$^) -o $@ -lefi -lgnuefi
+
+$(B)/%.efi: $(B)/%.so
+	objcopy $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+
+# Host unit tests of the portable parts.
+$(B)/efi/kfmt_test: $(B)/efi/kfmt_test.o $(B)/efi/kfmt.o $(UNIT_MAIN)
+	$(CC) $(HOST_LDFLAGS) $^ -o $@
+UNIT_TESTS += $(B)/efi/kfmt_test

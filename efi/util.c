@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/* Memory, strings, device paths, time, power and the watchdog. */
+#include "efi/internal.h"
+
+void *kefi_alloc(size_t size)
+{
+	return AllocateZeroPool(size);
+}
+
+void kefi_free(void *p)
+{
+	if (p)
+		FreePool(p);
+}
+
+CHAR16 *kefi_to_ucs2(const char *s)
+{
+	size_t n = 0;
+	CHAR16 *w;
+
+	while (s[n])
+		n++;
+	w = AllocatePool((n + 1) * sizeof(CHAR16));
+	if (!w)
+		return NULL;
+	for (size_t i = 0; i <= n; i++)
+		w[i] = (unsigned char)s[i];
+	return w;
+}
+
+void kefi_from_ucs2(const CHAR16 *s, char *out, size_t size)
+{
+	size_t i = 0;
+
+	if (!size)
+		return;
+	for (; s && s[i] && i + 1 < size; i++)
+		out[i] = s[i] < 0x80 ? (char)s[i] : '?';
+	out[i] = '\0';
+}
+
+void kefi_path_text(EFI_HANDLE handle, char *out, size_t size)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(handle);
+	CHAR16 *text = dp ? DevicePathToStr(dp) : NULL;
+
+	kefi_from_ucs2(text, out, size);
+	if (text)
+		FreePool(text);
+}
+
+const HARDDRIVE_DEVICE_PATH *kefi_path_partition(EFI_HANDLE handle)
+{
+	EFI_DEVICE_PATH *dp = DevicePathFromHandle(handle);
+
+	for (; dp && !IsDevicePathEnd(dp); dp = NextDevicePathNode(dp))
+		if (DevicePathType(dp) == MEDIA_DEVICE_PATH &&
+		    DevicePathSubType(dp) == MEDIA_HARDDRIVE_DP)
+			return (const HARDDRIVE_DEVICE_PATH *)dp;
+	return NULL;
+}
+
+/*
+ * Time: the TSC, calibrated once against the firmware's Stall(). Under a
+ * hypervisor the TSC is the only cheap monotonic clock the firmware offers;
+ * GetTime() has one-second resolution on most machines.
+ */
+static uint64_t tsc_per_us;
+
+static uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+uint64_t kefi_time_us(void)
+{
+	if (!tsc_per_us) {
+		uint64_t t0 = rdtsc();
+		uefi_call_wrapper(BS->Stall, 1, 1000);
+		tsc_per_us = (rdtsc() - t0) / 1000;
+		if (!tsc_per_us)
+			tsc_per_us = 1;
+	}
+	return rdtsc() / tsc_per_us;
+}
+
+void kefi_stall_us(uint64_t us)
+{
+	uefi_call_wrapper(BS->Stall, 1, (UINTN)us);
+}
+
+void kefi_power_off(void)
+{
+	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetShutdown, EFI_SUCCESS, 0, NULL);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+void kefi_reboot(void)
+{
+	uefi_call_wrapper(RT->ResetSystem, 4, EfiResetCold, EFI_SUCCESS, 0, NULL);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+int kefi_watchdog_arm(unsigned seconds)
+{
+	/* Watchdog code 0x10000 and up are free for applications (UEFI 7.5.1). */
+	return kefi_from_status(
+		uefi_call_wrapper(BS->SetWatchdogTimer, 4, (UINTN)seconds, 0x10000, 0, NULL));
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#include "tests/unit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define MAX_TESTS 1024
+
+static struct {
+	const char *name;
+	unit_fn fn;
+} tests[MAX_TESTS];
+static size_t n_tests;
+static unsigned current_failures;
+static bool current_skipped;
+
+void unit_register(const char *name, unit_fn fn)
+{
+	if (n_tests == MAX_TESTS) {
+		fprintf(stderr, "unit: more than %d tests in one binary\n", MAX_TESTS);
+		exit(2);
+	}
+	tests[n_tests].name = name;
+	tests[n_tests].fn = fn;
+	n_tests++;
+}
+
+bool unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "  %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+	current_failures++;
+	return false;
+}
+
+void unit_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stdout, "  skipped: ");
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	current_skipped = true;
+}
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned passed = 0, failed = 0, skipped = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (size_t i = 0; i < n_tests; i++) {
+		if (!selected(tests[i].name, argc, argv))
+			continue;
+		current_failures = 0;
+		current_skipped = false;
+		tests[i].fn();
+		if (current_failures) {
+			printf("FAIL %s\n", tests[i].name);
+			failed++;
+		} else if (current_skipped) {
+			printf("skip %s\n", tests[i].name);
+			skipped++;
+		} else {
+			printf("ok   %s\n", tests[i].name);
+			passed++;
+		}
+	}
+	if (skipped)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	else
+		printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
