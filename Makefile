@@ -25,6 +25,9 @@ HOST_LDFLAGS := $(EXTRA_LDFLAGS)
 ALL_TARGETS :=
 UNIT_TESTS  :=
 SYSTEM_TESTS :=
+SYSTEM_TEST_INPUTS :=
+FUZZ_REPLAYS :=
+ASAN_TESTS  :=
 BENCHES     :=
 # Every unit-test binary links this main() (tests/unit.c).
 UNIT_MAIN   := $(B)/tests/unit.o
@@ -41,6 +44,20 @@ include installer/module.mk
 include recovery/module.mk
 include images/module.mk
 include tests/module.mk
+
+# These rules come after the fragments: their prerequisite lists are final.
+.PHONY: unit-tests system-tests run-tests run-bench
+unit-tests: $(UNIT_TESTS)
+
+# Everything the runner needs, then the runner: unit tests, fuzz corpus
+# replays, sanitizer builds, system tests — one summary line at the end.
+run-tests: $(UNIT_TESTS) $(FUZZ_REPLAYS) $(ASAN_TESTS) $(SYSTEM_TESTS) $(SYSTEM_TEST_INPUTS) $(ALL_TARGETS)
+	@sh tests/run.sh $(UNIT_TESTS) \
+		$(foreach r,$(FUZZ_REPLAYS),$(r)=$(FUZZ_CORPUS_$(r))) \
+		$(ASAN_TESTS) $(SYSTEM_TESTS)
+
+run-bench: $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 $(B)/.all: $(ALL_TARGETS)
 	@mkdir -p $(@D) && touch $@

@@ -10,6 +10,8 @@
  */
 #include "bootmgr/gpt.h"
 #include "efi/kefi.h"
+#include "libpersist/bytes.h"
+#include "libpersist/efivars.h"
 #include "libpersist/guid.h"
 
 #define NEXT_PATH "\\EFI\\BOOT\\next.efi"
@@ -142,10 +144,29 @@ static void start_next(void)
 			    (unsigned long long)status);
 }
 
+/*
+ * Counts this start in a non-volatile variable and returns the new count
+ * (0 if variables cannot be written). Proves NVRAM persists across boots.
+ */
+static uint32_t count_start(void)
+{
+	static const kefi_guid vendor = KEEL_VENDOR_GUID_BYTES;
+	uint8_t raw[4] = { 0 };
+	size_t size = sizeof(raw);
+	uint32_t starts = 0;
+
+	if (kefi_var_get(&vendor, KEEL_VAR_BOOTMGR_STARTS, raw, &size) == KEFI_OK && size == 4)
+		starts = get_le32(raw);
+	put_le32(raw, ++starts);
+	if (kefi_var_set(&vendor, KEEL_VAR_BOOTMGR_STARTS, raw, sizeof(raw), true) != KEFI_OK)
+		return 0;
+	return starts;
+}
+
 int keel_efi_main(void)
 {
 	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
-	kefi_printf("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
+	kefi_printf("KEEL-BOOTMGR version=%s starts=%u\n", KEEL_VERSION, count_start());
 	inventory_disks();
 	inventory_volumes();
 	start_next();

@@ -58,8 +58,15 @@ truncate -s "${size}M" "$tmp"
 } | sfdisk --quiet --no-reread --no-tell-kernel "$tmp" >/dev/null \
 	|| die "sfdisk could not write the partition table to $tmp"
 
-mkfs.fat --invariant --offset=2048 -F 32 -n "$label" -i 4b45454c "$tmp" $((esp_size * 1024)) >/dev/null \
-	|| die "mkfs.fat failed on $tmp"
+# mkfs.fat warns that the file is larger than the ESP; that is intended.
+if ! mkfs.fat --invariant --offset=2048 -F 32 -n "$label" -i 4b45454c "$tmp" \
+	$((esp_size * 1024)) >/dev/null 2>"$tmp.err"; then
+	cat "$tmp.err" >&2
+	rm -f "$tmp.err"
+	die "mkfs.fat failed on $tmp"
+fi
+grep -v 'block count mismatch' "$tmp.err" >&2 || true
+rm -f "$tmp.err"
 
 export MTOOLS_SKIP_CHECK=1
 img="$tmp@@1M"
