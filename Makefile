@@ -84,4 +84,4 @@ bench: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) \( -path '*/debs' -o -path '*/downloads' -o -path '*/rootfs' \) -prune -o -type f -name '*.d' -print 2>/dev/null)

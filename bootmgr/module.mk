@@ -1,6 +1,6 @@
 # bootmgr/ — the UEFI boot manager.
 
-BOOTMGR_SRCS := bootmgr/main.c bootmgr/gpt.c
+BOOTMGR_SRCS := bootmgr/main.c bootmgr/gpt.c bootmgr/persist_efi.c
 BOOTMGR_FW_OBJS := $(BOOTMGR_SRCS:%.c=$(B)/fw/%.o)
 
 $(B)/bootmgr/bootmgr.so: $(BOOTMGR_FW_OBJS) $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)

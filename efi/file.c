@@ -64,6 +64,17 @@ void *kefi_self_volume(void)
 	return li->DeviceHandle;
 }
 
+int kefi_self_partuuid(kefi_guid *uuid)
+{
+	void *self = kefi_self_volume();
+	const HARDDRIVE_DEVICE_PATH *hd = self ? kefi_path_partition(self) : NULL;
+
+	if (!hd || hd->SignatureType != SIGNATURE_TYPE_GUID)
+		return KEFI_ENOTFOUND;
+	CopyMem(uuid->b, (void *)hd->Signature, 16);
+	return KEFI_OK;
+}
+
 static EFI_STATUS open_file(void *volume, const char *path, EFI_FILE_HANDLE *file)
 {
 	EFI_FILE_HANDLE root = LibOpenRoot(volume);

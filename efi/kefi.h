@@ -53,6 +53,10 @@ void kefi_free(void *p);
 
 /* Microseconds since an arbitrary point (monotonic within this boot). */
 uint64_t kefi_time_us(void);
+/* Wall-clock time from the firmware's real-time clock, in microseconds since
+ * the Unix epoch (UTC assumed when the RTC gives no time zone); 0 if the
+ * clock cannot be read. */
+uint64_t kefi_time_wall_us(void);
 /* Stall for the given number of microseconds. */
 void kefi_stall_us(uint64_t us);
 
@@ -113,6 +117,9 @@ bool kefi_file_exists(void *volume_handle, const char *path);
 
 /* The handle of the volume this application was loaded from. */
 void *kefi_self_volume(void);
+/* The GPT PARTUUID of that volume; KEFI_ENOTFOUND if it is not a GPT
+ * partition (e.g. loaded over the network or from a whole-disk FAT). */
+int kefi_self_partuuid(kefi_guid *uuid);
 
 /* ---- images ------------------------------------------------------------- */
 

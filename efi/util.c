@@ -87,6 +87,35 @@ uint64_t kefi_time_us(void)
 	return rdtsc() / tsc_per_us;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12). Shifts the
+ * year to start in March so the leap day is the last day of the year. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+uint64_t kefi_time_wall_us(void)
+{
+	EFI_TIME t;
+	int64_t secs;
+
+	if (EFI_ERROR(uefi_call_wrapper(RT->GetTime, 2, &t, NULL)) || t.Month < 1 || t.Month > 12)
+		return 0;
+	secs = days_from_civil(t.Year, t.Month, t.Day) * 86400 + t.Hour * 3600 + t.Minute * 60 +
+	       t.Second;
+	if (t.TimeZone != EFI_UNSPECIFIED_TIMEZONE)
+		secs += (int64_t)t.TimeZone * 60; /* local = UTC - TimeZone (UEFI 8.3) */
+	return secs > 0 ? (uint64_t)secs * 1000000u + t.Nanosecond / 1000u : 0;
+}
+
 void kefi_stall_us(uint64_t us)
 {
 	uefi_call_wrapper(BS->Stall, 1, (UINTN)us);

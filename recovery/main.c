@@ -1,20 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * recovery — inspect and repair a Keel machine: persistent log, boot state,
- * snapshots. Exit codes: 0 success, 1 failure (the message says what and
- * what to do), 2 bad usage.
+ * the persist store. Exit codes: 0 success, 1 failure (the message says
+ * what and what to do), 2 bad usage.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "installer/libs.h"
+#include "recovery/cli.h"
 
 static const char usage_text[] =
 	"usage: recovery [--help] [--version] COMMAND [ARGS]\n"
 	"\n"
 	"Commands:\n"
-	"  version        print the versions of Keel and its libraries\n";
+	"  status                  entries, tries, last-known-good, last attempts, crashes\n"
+	"  log show                the persistent log, newest first (--json, --follow)\n"
+	"  log export              the whole log as text, JSON lines or journal export\n"
+	"  log level [LEVEL]       print or set the level above which records are dropped\n"
+	"  log clear               hide every record written so far (asks first)\n"
+	"  log append MESSAGE      append a record, like logger(1)\n"
+	"  mark STAGE              report kernel, init, services or golden for this boot\n"
+	"  store format            write a new, empty store (asks first)\n"
+	"  store check             examine the store without changing it\n"
+	"  store repair            rewrite damaged structures from the good copies\n"
+	"  version                 print the versions of Keel and its libraries\n"
+	"\n"
+	"Every command takes --store PATH: a store file, a partition, or a whole disk\n"
+	"or disk image holding a persist partition. Without it, recovery looks for the\n"
+	"persist partition on this machine's disks. `recovery COMMAND --help` says more.\n";
+
+static const struct cli_command *const command_tables[] = {
+	cli_status_commands, cli_log_commands, cli_mark_commands, cli_store_commands,
+};
 
 static int print_version(void)
 {
@@ -25,6 +44,46 @@ static int print_version(void)
 	return 0;
 }
 
+/* Finds the command named by words[0] (and words[1] for grouped ones). */
+static const struct cli_command *find_command(int nwords, char **words, bool *group_known)
+{
+	*group_known = false;
+	for (size_t t = 0; t < sizeof(command_tables) / sizeof(command_tables[0]); t++) {
+		for (const struct cli_command *c = command_tables[t]; c->group; c++) {
+			if (strcmp(c->group, words[0]) != 0)
+				continue;
+			*group_known = true;
+			if (!c->verb || (nwords > 1 && strcmp(c->verb, words[1]) == 0))
+				return c;
+		}
+	}
+	return NULL;
+}
+
+/* Lists the verbs of a group after a missing or unknown one. */
+static int group_usage(const char *group)
+{
+	fprintf(stderr, "usage:\n");
+	for (size_t t = 0; t < sizeof(command_tables) / sizeof(command_tables[0]); t++)
+		for (const struct cli_command *c = command_tables[t]; c->group; c++)
+			if (strcmp(c->group, group) == 0)
+				fprintf(stderr, "  recovery %s\n", c->usage);
+	return CLI_USAGE;
+}
+
+/* Runs a command with argv[0] = "recovery GROUP VERB" so getopt's own
+ * messages name the command. */
+static int run_command(const struct cli_command *cmd, int argc, char **argv)
+{
+	char name[64];
+	int skip = cmd->verb ? 2 : 1;
+
+	snprintf(name, sizeof(name), "recovery %s%s%s", cmd->group, cmd->verb ? " " : "",
+		 cmd->verb ? cmd->verb : "");
+	argv[skip - 1] = name;
+	return cmd->run(cmd, argc - (skip - 1), argv + (skip - 1));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -32,6 +91,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct cli_command *cmd;
+	bool group_known;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "+hV", options, NULL)) != -1) {
@@ -47,6 +108,15 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "version") == 0)
 		return print_version();
+	cmd = find_command(argc - optind, argv + optind, &group_known);
+	if (cmd)
+		return run_command(cmd, argc - optind, argv + optind);
+	if (group_known) {
+		if (argc - optind > 1)
+			fprintf(stderr, "recovery: unknown command '%s %s'\n", argv[optind],
+				argv[optind + 1]);
+		return group_usage(argv[optind]);
+	}
 	fprintf(stderr, "recovery: unknown command '%s'; see recovery --help\n", argv[optind]);
 	return 2;
 }

@@ -36,3 +36,17 @@ SYSTEM_TEST_INPUTS += $(B)/images/keel.img $(B)/tests/chain.img $(B)/tests/data.
 $(B)/tests/cli_test: $(B)/tests/cli_test.o $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 SYSTEM_TESTS += $(B)/tests/cli_test
+
+# A disk with an ESP and an (unformatted) persist partition right after it.
+# The type GUID comes from the one place that defines it.
+PERSIST_TYPE_GUID := $(shell sed -n 's/^\#define PERSIST_PART_TYPE_TEXT "\(.*\)"/\1/p' libpersist/persist.h)
+$(B)/tests/persist-blank.img: $(B)/bootmgr/bootmgr.efi images/mkdisk.sh
+	@sh images/mkdisk.sh $@ --disk-guid 4b45454c-0000-4000-8000-0000000000f0 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000f1 \
+		--part $(PERSIST_TYPE_GUID):4b45454c-0000-4000-8000-0000000000f2:16:persist \
+		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI'
+
+$(B)/tests/persist_boot_test: $(B)/tests/persist_boot_test.o $(HARNESS_OBJS) $(UNIT_MAIN)
+	$(CC) $(HOST_LDFLAGS) $^ -o $@
+SYSTEM_TESTS += $(B)/tests/persist_boot_test
+SYSTEM_TEST_INPUTS += $(B)/tests/persist-blank.img $(B)/recovery/recovery

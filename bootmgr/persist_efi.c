@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+#include "bootmgr/persist_efi.h"
+
+/* libpersist passes offsets and lengths in multiples of PERSIST_BLOCK_SIZE,
+ * which every supported sector size (512, 4096) divides. */
+static int pe_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	const struct persist_efi *pe = ctx;
+	uint32_t bs = pe->dev.block_size;
+
+	return kefi_block_read(&pe->dev, off / bs, buf, len / bs) == KEFI_OK ? 0 : PERSIST_E_IO;
+}
+
+static int pe_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	const struct persist_efi *pe = ctx;
+	uint32_t bs = pe->dev.block_size;
+
+	return kefi_block_write(&pe->dev, off / bs, buf, len / bs) == KEFI_OK ? 0 : PERSIST_E_IO;
+}
+
+static int pe_flush(void *ctx)
+{
+	const struct persist_efi *pe = ctx;
+
+	return kefi_block_flush(&pe->dev) == KEFI_OK ? 0 : PERSIST_E_IO;
+}
+
+static uint64_t pe_size(void *ctx)
+{
+	const struct persist_efi *pe = ctx;
+
+	return (pe->dev.last_lba + 1) * pe->dev.block_size;
+}
+
+static uint32_t pe_block_size(void *ctx)
+{
+	const struct persist_efi *pe = ctx;
+
+	return pe->dev.block_size;
+}
+
+static uint64_t pe_now_wall(void *ctx)
+{
+	(void)ctx;
+	return kefi_time_wall_us();
+}
+
+static uint64_t pe_now_mono(void *ctx)
+{
+	(void)ctx;
+	return kefi_time_us();
+}
+
+int persist_efi_port(struct persist_efi *pe, const persist_guid *uuid, struct persist_port *port)
+{
+	kefi_block *devs;
+	size_t n;
+	int ret = PERSIST_E_NOTFOUND;
+
+	if (kefi_block_list(&devs, &n) != KEFI_OK)
+		return PERSIST_E_IO;
+	for (size_t i = 0; i < n; i++) {
+		if (!devs[i].partition || !persist_guid_equal(&devs[i].part_uuid, uuid) ||
+		    PERSIST_BLOCK_SIZE % devs[i].block_size)
+			continue;
+		pe->dev = devs[i];
+		*port = (struct persist_port){
+			.ctx = pe,
+			.read = pe_read,
+			.write = pe_write,
+			.flush = pe_flush,
+			.size = pe_size,
+			.block_size = pe_block_size,
+			.now_wall = pe_now_wall,
+			.now_mono = pe_now_mono,
+		};
+		ret = 0;
+		break;
+	}
+	kefi_free(devs);
+	return ret;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the recovery commands; see cli.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "recovery/cli.h"
+
+/* ---- messages ---- */
+
+int cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("recovery: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("recovery: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: recovery %s\n", cmd->usage);
+	return CLI_USAGE;
+}
+
+int cli_help(const struct cli_command *cmd)
+{
+	printf("usage: recovery %s\n\n%s\n", cmd->usage, cmd->summary);
+	printf("Every command takes --store PATH: a store file, a partition, or a whole\n"
+	       "disk or disk image holding a partition of type %s.\n",
+	       PERSIST_PART_TYPE_TEXT);
+	return CLI_OK;
+}
+
+int cli_bad_option(const struct cli_command *cmd)
+{
+	/* getopt has already said which option it did not like */
+	fprintf(stderr, "usage: recovery %s\n", cmd->usage);
+	return CLI_USAGE;
+}
+
+/* ---- parsing ---- */
+
+int cli_parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_size(const char *text, uint64_t *out)
+{
+	static const char units[] = "KMG";
+	char *end;
+	unsigned long long v;
+	const char *u;
+
+	if (!text || !isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		u = strchr(units, toupper((unsigned char)*end));
+		if (!u || (end[1] && strcasecmp(end + 1, "iB") != 0 && strcasecmp(end + 1, "B")))
+			return -1;
+		for (long i = 0; i <= u - units; i++) {
+			if (v > UINT64_MAX / 1024)
+				return -1;
+			v *= 1024;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+void cli_format_time(uint64_t wall_us, char *buf, size_t size)
+{
+	time_t t = (time_t)(wall_us / 1000000u);
+	struct tm tm;
+
+	if (!wall_us || !gmtime_r(&t, &tm) || !strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, size, "-");
+}
+
+int cli_boot_id_from_cmdline(const char *cmdline, uint64_t *boot_id)
+{
+	static const char key[] = "keel.boot_id=";
+	const char *p = cmdline;
+
+	/* the key must start a word: "xkeel.boot_id=" is someone else's */
+	while ((p = strstr(p, key))) {
+		if (p == cmdline || isspace((unsigned char)p[-1])) {
+			char word[32];
+			size_t n = strcspn(p + sizeof(key) - 1, " \t\n");
+
+			if (n == 0 || n >= sizeof(word))
+				return -1;
+			memcpy(word, p + sizeof(key) - 1, n);
+			word[n] = '\0';
+			return cli_parse_u64(word, boot_id);
+		}
+		p += sizeof(key) - 1;
+	}
+	return -1;
+}
+
+/* ---- confirmation ---- */
+
+bool cli_confirm(const char *what, bool assume_yes)
+{
+	char line[64];
+
+	if (assume_yes)
+		return true;
+	if (!isatty(STDIN_FILENO)) {
+		cli_error("%s needs confirmation, but there is no terminal to ask on; nothing was "
+			  "changed. Pass --yes to confirm from a script.",
+			  what);
+		return false;
+	}
+	fprintf(stderr, "%s. Type \"yes\" to go on: ", what);
+	fflush(stderr);
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n") != 0) {
+		cli_error("not confirmed; nothing was changed.");
+		return false;
+	}
+	return true;
+}
+
+/* ---- boot id ---- */
+
+int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id)
+{
+	const struct persist_boot_state *st = persist_boot_state(s);
+	const char *env = getenv("KEEL_CMDLINE"); /* lets tests stand in for /proc */
+	char cmdline[4096];
+	FILE *f = env ? NULL : fopen("/proc/cmdline", "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+		fclose(f);
+	}
+	cmdline[n] = '\0';
+	if (cli_boot_id_from_cmdline(env ? env : cmdline, boot_id) == 0)
+		return 0;
+	/* The newest attempt still running is the one this system is in. */
+	for (uint32_t i = st->n_history; i-- > 0;) {
+		if (st->history[i].outcome == PERSIST_END_RUNNING) {
+			*boot_id = st->history[i].boot_id;
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every recovery command shares: exit codes, messages for people,
+ * option parsing, confirmation prompts and opening the store.
+ *
+ * libpersist never prints; this layer turns its PERSIST_E* codes into
+ * sentences that say what went wrong, what was (not) changed and what to do.
+ */
+#ifndef KEEL_RECOVERY_CLI_H
+#define KEEL_RECOVERY_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "libpersist/persist.h"
+
+/* Exit codes of every command. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Long-option codes shared by all commands (outside the ASCII range so they
+ * never collide with a command's short options). */
+enum { OPT_STORE = 0x100, OPT_YES, OPT_FORCE, OPT_HELP };
+#define CLI_COMMON_OPTIONS                                        \
+	{ "store", required_argument, NULL, OPT_STORE },          \
+	{ "help", no_argument, NULL, OPT_HELP }
+
+/* A command: its words ("log", "show"), handler and usage text. The
+ * handler gets argv[0] = "recovery log show" and the arguments after it. */
+struct cli_command {
+	const char *group;
+	const char *verb;          /* NULL: the group is the whole command */
+	int (*run)(const struct cli_command *cmd, int argc, char **argv);
+	const char *usage;         /* "log show [-n N] ..." */
+	const char *summary;       /* one line for --help */
+};
+
+extern const struct cli_command cli_log_commands[];
+extern const struct cli_command cli_status_commands[];
+extern const struct cli_command cli_mark_commands[];
+extern const struct cli_command cli_store_commands[];
+
+/* ---- messages ---- */
+
+/* Prints "recovery: MESSAGE" to stderr; returns CLI_FAIL. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "recovery: MESSAGE" and the command's usage; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Prints the command's usage to stdout; returns CLI_OK. */
+int cli_help(const struct cli_command *cmd);
+/* Handles a getopt result that no command knows ('?' or ':'). */
+int cli_bad_option(const struct cli_command *cmd);
+
+/* ---- parsing ---- */
+
+/* Decimal unsigned number without sign or junk. Returns 0 or -1. */
+int cli_parse_u64(const char *text, uint64_t *out);
+/* Size with an optional K/M/G suffix (powers of 1024). Returns 0 or -1. */
+int cli_parse_size(const char *text, uint64_t *out);
+/* Writes wall-clock µs as "2026-11-21 09:01:12" (UTC), or "-" if unknown. */
+void cli_format_time(uint64_t wall_us, char *buf, size_t size);
+/* Finds "keel.boot_id=N" in a kernel command line. Returns 0 or -1. */
+int cli_boot_id_from_cmdline(const char *cmdline, uint64_t *boot_id);
+
+/* Prints a record on one line for people: time (UTC), boot id, level,
+ * source, message, and for crash records the crash details (log.c). */
+void cli_print_record(FILE *out, const struct persist_record *rec);
+
+/* ---- confirmation ---- */
+
+/*
+ * Asks the person at the terminal to type "yes" before a destructive act.
+ * With assume_yes it returns true at once. Without a terminal on stdin it
+ * prints why it refuses (scripts must pass --yes) and returns false.
+ */
+bool cli_confirm(const char *what, bool assume_yes);
+
+/* ---- the store ---- */
+
+/* An open store and where it was found. */
+struct cli_store {
+	struct persist_store *s;   /* allocated: the struct is large */
+	struct store_port *port;   /* the Linux port behind it */
+	char where[512];           /* "build/x.img, partition 3" for messages */
+	const char *path;          /* what --store named (or the device found) */
+};
+
+/*
+ * Opens the store at path (NULL: find the persist partition of this
+ * machine). flags: PERSIST_OPEN_WRITE or 0. On failure prints what went
+ * wrong and what to do, and returns CLI_FAIL; nothing is changed then.
+ */
+int cli_store_open(struct cli_store *cs, const char *path, unsigned flags);
+/* Only the first half of cli_store_open: finds the store's byte range and
+ * fills cs->port, without reading the store (store format needs this). */
+int cli_port_open(struct cli_store *cs, const char *path, bool writable);
+/* The persist_port of a store opened by cli_port_open. */
+void cli_store_port(const struct cli_store *cs, struct persist_port *port);
+/* Commits and closes; prints and returns CLI_FAIL if the commit failed. */
+int cli_store_close(struct cli_store *cs);
+/* Prints a failed libpersist call on an open store: "recovery: WHAT on
+ * WHERE: REASON; NOTE". Returns CLI_FAIL. */
+int cli_store_error(const struct cli_store *cs, const char *what, int err, const char *note);
+
+/*
+ * The boot id of the running attempt: keel.boot_id= on /proc/cmdline (or
+ * in $KEEL_CMDLINE, which stands in for it in tests), else the newest
+ * attempt in the store that has not ended. Returns 0 and
+ * sets *boot_id, or -1 if there is none.
+ */
+int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id);
+
+/* ---- the Linux port (port.c) ---- */
+
+/* Where a store lives inside a file or device. */
+struct store_location {
+	uint64_t offset, size;     /* byte range of the store */
+	int partno;                /* GPT partition number, 0: the whole file */
+};
+
+/*
+ * Opens path for the store: a regular file or partition is used whole; a
+ * whole disk (or disk image) with a GPT is searched for a partition of
+ * type PERSIST_PART_TYPE_TEXT. Returns 0, or a negative errno: -ENOENT
+ * (no such file), -ENXIO (a partitioned disk without a persist partition),
+ * -EMLINK (more than one persist partition; *loc names the first).
+ */
+int store_port_open(struct store_port **out, const char *path, bool writable,
+		    struct store_location *loc);
+/* Creates a regular file of size bytes for a new store (fails if path
+ * exists). Returns 0 or a negative errno. */
+int store_port_create(const char *path, uint64_t size);
+/* Fills a persist_port that reads and writes through p. */
+void store_port_get(struct store_port *p, struct persist_port *port);
+void store_port_free(struct store_port *p);
+/*
+ * Scans the block devices of this machine for persist partitions. Writes
+ * the device path of the first into path; returns how many were found or
+ * a negative errno.
+ */
+int store_port_discover(char *path, size_t size);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Finding and opening the store for a command, and saying in plain words
+ * what to do when that fails. Every failure here leaves the store as it was:
+ * nothing is written before persist_open() has accepted the store.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recovery/cli.h"
+
+static char discovered[300]; /* device path found by discovery */
+
+/* Finds this machine's persist partition when --store was not given. */
+static const char *discover_store(void)
+{
+	int n = store_port_discover(discovered, sizeof(discovered));
+
+	if (n < 0) {
+		cli_error("cannot look for the persist partition: %s; nothing was changed. "
+			  "Pass --store PATH (a store file, a partition or a disk image).",
+			  strerror(-n));
+		return NULL;
+	}
+	if (n == 0) {
+		cli_error("found no Keel persist partition (GPT type %s) on this machine's "
+			  "disks; nothing was changed. Pass --store PATH (a store file, a "
+			  "partition or a disk image); reading disks may need root.",
+			  PERSIST_PART_TYPE_TEXT);
+		return NULL;
+	}
+	if (n > 1) {
+		cli_error("found %d Keel persist partitions (the first on %s); nothing was "
+			  "changed. Pass --store PATH to say which one to use.",
+			  n, discovered);
+		return NULL;
+	}
+	return discovered;
+}
+
+/* Explains why the file or device at path could not be used. */
+static int port_open_error(const char *path, int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return cli_error("%s does not exist; nothing was changed. Create a store with "
+				 "`recovery store format --store %s`.",
+				 path, path);
+	case -EACCES:
+	case -EPERM:
+		return cli_error("cannot open %s: %s; nothing was changed. Run as root or use a "
+				 "copy of the store you may read.",
+				 path, strerror(-err));
+	case -ENXIO:
+		return cli_error("%s is a partitioned disk without a Keel persist partition (GPT "
+				 "type %s); nothing was changed. Pass the partition itself, or add "
+				 "one of that type.",
+				 path, PERSIST_PART_TYPE_TEXT);
+	case -EMLINK:
+		return cli_error("%s holds more than one Keel persist partition; nothing was "
+				 "changed. Pass the partition you mean (e.g. /dev/sdXN) instead.",
+				 path);
+	case -EINVAL:
+		return cli_error("%s is neither a regular file nor a block device; nothing was "
+				 "changed.",
+				 path);
+	default:
+		return cli_error("cannot open %s: %s; nothing was changed.", path, strerror(-err));
+	}
+}
+
+int cli_port_open(struct cli_store *cs, const char *path, bool writable)
+{
+	struct store_location loc;
+	int r;
+
+	memset(cs, 0, sizeof(*cs));
+	if (!path && !(path = discover_store()))
+		return CLI_FAIL;
+	cs->path = path;
+	r = store_port_open(&cs->port, path, writable, &loc);
+	if (r < 0) {
+		if (r == -EMLINK)
+			store_port_free(cs->port);
+		cs->port = NULL;
+		return port_open_error(path, r);
+	}
+	if (loc.partno)
+		snprintf(cs->where, sizeof(cs->where), "%s (partition %d)", path, loc.partno);
+	else
+		snprintf(cs->where, sizeof(cs->where), "%s", path);
+	return CLI_OK;
+}
+
+void cli_store_port(const struct cli_store *cs, struct persist_port *port)
+{
+	store_port_get(cs->port, port);
+}
+
+/* Explains why persist_open refused the store. */
+static int persist_open_error(const struct cli_store *cs, int err)
+{
+	const char *p = cs->path;
+
+	switch (err) {
+	case PERSIST_E_NOSTORE:
+	case PERSIST_E_TOOSMALL:
+		return cli_error("%s holds no Keel store (no partition of type %s and no "
+				 "valid superblock); nothing was changed. Create one with "
+				 "`recovery store format --store %s`.",
+				 cs->where, PERSIST_PART_TYPE_TEXT, p);
+	case PERSIST_E_BUSY:
+		return cli_error("another process is writing to the store on %s; nothing was "
+				 "changed. Try again when it has finished.",
+				 cs->where);
+	case PERSIST_E_VERSION:
+		return cli_error("the store on %s was written by an incompatible format version; "
+				 "nothing was changed. Use a newer recovery tool.",
+				 cs->where);
+	case PERSIST_E_CORRUPT:
+		return cli_error("the store on %s is damaged (%s); nothing was changed. See "
+				 "`recovery store check --store %s`, then `recovery store repair "
+				 "--store %s`.",
+				 cs->where, persist_strerror(err), p, p);
+	default:
+		return cli_error("cannot open the store on %s: %s; nothing was changed.",
+				 cs->where, persist_strerror(err));
+	}
+}
+
+int cli_store_open(struct cli_store *cs, const char *path, unsigned flags)
+{
+	struct persist_port port;
+	int r;
+
+	if (cli_port_open(cs, path, flags & PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	cs->s = calloc(1, sizeof(*cs->s));
+	if (!cs->s) {
+		store_port_free(cs->port);
+		return cli_error("out of memory; nothing was changed.");
+	}
+	store_port_get(cs->port, &port);
+	r = persist_open(cs->s, &port, flags);
+	if (r) {
+		persist_open_error(cs, r);
+		free(cs->s);
+		store_port_free(cs->port);
+		memset(cs, 0, sizeof(*cs));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
+}
+
+int cli_store_close(struct cli_store *cs)
+{
+	int r = 0;
+
+	if (cs->s)
+		r = persist_close(cs->s);
+	free(cs->s);
+	store_port_free(cs->port);
+	cs->s = NULL;
+	cs->port = NULL;
+	if (r)
+		return cli_error("could not save the last changes to the store on %s: %s. Check "
+				 "it with `recovery store check --store %s`.",
+				 cs->where, persist_strerror(r), cs->path ? cs->path : "PATH");
+	return CLI_OK;
+}
+
+int cli_store_error(const struct cli_store *cs, const char *what, int err, const char *note)
+{
+	return cli_error("%s on %s failed: %s%s%s", what, cs->where, persist_strerror(err),
+			 note ? "; " : ".", note ? note : "");
+}

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The recovery command line end to end: it runs build/recovery/recovery on
+ * store files and disk images under build/recovery/cli-test/ and checks
+ * output, exit codes (0 ok, 1 failure, 2 usage) and that failures leave the
+ * store's bytes exactly as they were. Boot attempts are begun through
+ * libpersist directly, the way bootmgr would.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "recovery/cli.h"
+#include "tests/unit.h"
+
+#define DIR "build/recovery/cli-test"
+#define RECOVERY "build/recovery/recovery"
+
+static char out[1 << 16];
+
+/* Runs a shell command with stdin from /dev/null (no terminal to ask on);
+ * returns its exit status, stdout and stderr in out. */
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char inner[2048], cmd[2100];
+	va_list ap;
+	FILE *p;
+	size_t n;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(inner, sizeof(inner), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "{ %s; } </dev/null 2>&1", inner);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A fresh path under DIR (any old file of that name removed). */
+static const char *fresh(const char *name)
+{
+	static char path[8][256];
+	static unsigned next;
+	char *p = path[next++ % 8];
+
+	mkdir("build/recovery", 0755);
+	mkdir(DIR, 0755);
+	snprintf(p, 256, DIR "/%s", name);
+	unlink(p);
+	return p;
+}
+
+static const char *new_store(const char *name)
+{
+	const char *p = fresh(name);
+
+	if (run(RECOVERY " store format --store %s --size 1M", p) != 0)
+		unit_fail(__FILE__, __LINE__, "store format failed: %s", out);
+	return p;
+}
+
+/* The whole file, for "nothing was changed" checks (caller frees). */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	*len = buf ? fread(buf, 1, (size_t)n, f) : 0;
+	fclose(f);
+	return buf;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, len, f) != len)
+		unit_fail(__FILE__, __LINE__, "cannot write %s", path);
+	if (f)
+		fclose(f);
+}
+
+/* Begins a boot attempt on the store at path, as bootmgr does. */
+static uint64_t begin_attempt(const char *path, const char *entry)
+{
+	struct store_location loc;
+	struct store_port *p;
+	struct persist_port port;
+	struct persist_store *s = calloc(1, sizeof(*s));
+	uint64_t id = 0;
+
+	if (!s || store_port_open(&p, path, true, &loc))
+		return 0;
+	store_port_get(p, &port);
+	if (persist_open(s, &port, PERSIST_OPEN_WRITE) ||
+	    persist_boot_begin_attempt(s, entry, &id))
+		id = 0;
+	persist_close(s);
+	store_port_free(p);
+	free(s);
+	return id;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+TEST(bad_usage_exits_2_and_says_how)
+{
+	const char *s = new_store("usage.store");
+
+	CHECK_EQ_INT(run(RECOVERY " log"), 2);
+	CHECK(strstr(out, "log show") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log frobnicate"), 2);
+	CHECK(strstr(out, "unknown command 'log frobnicate'") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show --bogus --store %s", s), 2);
+	CHECK(strstr(out, "usage: recovery log show") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show -n zero --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " log show --level loud --store %s", s), 2);
+	CHECK(strstr(out, "unknown level 'loud'") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show --source nobody --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " log export --format xml --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " log level shouty --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " mark --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " mark loader --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --boot-id x --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " store format"), 2);
+	CHECK_EQ_INT(run(RECOVERY " store check --force --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " status extra --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " log show --help"), 0);
+	CHECK(strstr(out, "newest first") != NULL);
+}
+
+TEST(missing_store_fails_and_creates_nothing)
+{
+	const char *p = fresh("missing.store");
+
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", p), 1);
+	CHECK(strstr(out, "does not exist; nothing was changed") != NULL);
+	CHECK(strstr(out, "recovery store format --store") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s hello", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --boot-id 1 --store %s", p), 1);
+	CHECK(access(p, F_OK) != 0);
+}
+
+TEST(corrupt_store_fails_and_keeps_every_byte)
+{
+	const char *p = fresh("garbage.store");
+	static char junk[1 << 20];
+	size_t len;
+	char *after;
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(i * 131 + (i >> 9));
+	write_file(p, junk, sizeof(junk));
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", p), 1);
+	CHECK(strstr(out, "holds no Keel store") != NULL);
+	CHECK(strstr(out, "nothing was changed") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s hello", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " log clear --yes --store %s", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " log level debug --store %s", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " mark kernel --boot-id 1 --store %s", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s", p), 1);
+	CHECK_EQ_INT(run(RECOVERY " store repair --store %s", p), 1);
+	after = slurp(p, &len);
+	REQUIRE(after != NULL);
+	CHECK_EQ_INT(len, sizeof(junk));
+	CHECK(memcmp(after, junk, sizeof(junk)) == 0);
+	free(after);
+}
+
+TEST(log_show_is_newest_first_and_filters)
+{
+	const char *s = new_store("show.store");
+
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --level info --source bootmgr "
+			 "first record", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --level err --source os second", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --boot-id 7 third one", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 3);
+	CHECK(strstr(out, "third one") < strstr(out, "second") &&
+	      strstr(out, "second") < strstr(out, "first record"));
+	CHECK(strstr(out, "boot 7") && strstr(out, "notice") && strstr(out, "bootmgr"));
+	CHECK_EQ_INT(run(RECOVERY " log show -n 1 --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 1);
+	CHECK(strstr(out, "third one") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show --level err --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 1);
+	CHECK(strstr(out, "second") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show --source bootmgr --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 1);
+	CHECK_EQ_INT(run(RECOVERY " log show --source bootmgr --source os --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 3);
+	CHECK_EQ_INT(run(RECOVERY " log show --boot 7 --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 1);
+}
+
+TEST(log_show_json_and_export_use_the_library_formats)
+{
+	const char *s = new_store("json.store");
+
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --source recovery 'say \"hi\"'", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s second", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --json --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 2);
+	CHECK(out[0] == '{' && strstr(out, "\"message\":\"second\"") < strstr(out, "say"));
+	CHECK(strstr(out, "say \\\"hi\\\"") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log export --format json --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 2);
+	CHECK(strstr(out, "say") < strstr(out, "\"message\":\"second\""));
+	CHECK_EQ_INT(run(RECOVERY " log export --format journal --store %s", s), 0);
+	CHECK(strstr(out, "MESSAGE=second") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log export --store %s", s), 0);
+	CHECK(strstr(out, "second") != NULL);
+}
+
+TEST(log_level_and_clear)
+{
+	const char *s = new_store("level.store");
+
+	CHECK_EQ_INT(run(RECOVERY " log level --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log level warning --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log level --store %s", s), 0);
+	CHECK_EQ_INT(strcmp(out, "warning\n"), 0);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --level info dropped", s), 0);
+	CHECK(strstr(out, "not kept") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s --level crit kept", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK(strstr(out, "kept") && !strstr(out, "dropped"));
+
+	/* no terminal and no --yes: refuse, keep the records */
+	CHECK_EQ_INT(run(RECOVERY " log clear --store %s", s), 1);
+	CHECK(strstr(out, "--yes") && strstr(out, "nothing was changed"));
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 1);
+	CHECK_EQ_INT(run(RECOVERY " log clear --yes --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK_EQ_INT(count_lines(out), 0);
+}
+
+TEST(marks_stages_and_status_shows_the_story)
+{
+	const char *s = new_store("mark.store");
+	uint64_t b1 = begin_attempt(s, "keel-6.1"), b2, b3;
+
+	REQUIRE(b1 != 0);
+	CHECK_EQ_INT(run(RECOVERY " mark kernel --boot-id %llu --store %s",
+			 (unsigned long long)b1, s), 0);
+	/* without --boot-id: the running attempt in the store */
+	CHECK_EQ_INT(run(RECOVERY " mark services --store %s", s), 0);
+	CHECK(strstr(out, "keel-6.1") && strstr(out, "services"));
+	/* keel.boot_id= on the kernel command line wins over the store's guess */
+	CHECK_EQ_INT(run("KEEL_CMDLINE='ro keel.boot_id=999' " RECOVERY " mark init --store %s", s),
+		     1);
+	CHECK(strstr(out, "boot 999 is not among the attempts") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s", s), 0);
+	CHECK(strstr(out, "last-known-good") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s", s), 0);
+	CHECK(strstr(out, "last-known-good: keel-6.1") != NULL);
+	CHECK(strstr(out, "good") && strstr(out, "golden"));
+
+	/* boot 2 never reaches golden: boot 3 counts it as failed */
+	b2 = begin_attempt(s, "keel-6.2");
+	b3 = begin_attempt(s, "keel-6.2");
+	REQUIRE(b2 && b3);
+	CHECK_EQ_INT(run(RECOVERY " mark init --boot-id %llu --store %s",
+			 (unsigned long long)b2, s), 1);
+	CHECK(strstr(out, "already ended") && strstr(out, "nothing was changed"));
+	CHECK_EQ_INT(run(RECOVERY " mark init --boot-id 999 --store %s", s), 1);
+	CHECK(strstr(out, "not among the attempts") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s", s), 0);
+	CHECK(strstr(out, "keel-6.2") && strstr(out, "failed"));
+	CHECK(strstr(out, "crash records") && strstr(out, "[crash:"));
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK(strstr(out, "[crash:") != NULL);
+}
+
+TEST(format_refuses_to_replace_a_store_without_force)
+{
+	const char *s = new_store("format.store");
+	size_t len1, len2;
+	char *before, *after;
+
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s precious", s), 0);
+	before = slurp(s, &len1);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --store %s", s), 1);
+	CHECK(strstr(out, "already holds a valid Keel store") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " store format --force --store %s", s), 1);
+	CHECK(strstr(out, "--yes") != NULL); /* no terminal to confirm on */
+	after = slurp(s, &len2);
+	REQUIRE(before && after);
+	CHECK(len1 == len2 && memcmp(before, after, len1) == 0);
+	CHECK_EQ_INT(run(RECOVERY " store format --size 2M --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " store format --force --yes --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK(strstr(out, "precious") == NULL);
+	free(before);
+	free(after);
+}
+
+TEST(check_finds_damage_and_repair_fixes_it)
+{
+	const char *s = new_store("repair.store");
+	static const char scribble[64] = "this is not a superblock";
+	FILE *f;
+
+	CHECK_EQ_INT(run(RECOVERY " store check --store %s", s), 0);
+	CHECK(strstr(out, "clean") != NULL);
+	f = fopen(s, "r+b");
+	REQUIRE(f != NULL);
+	fwrite(scribble, 1, sizeof(scribble), f); /* block 0: the first superblock */
+	fclose(f);
+	CHECK_EQ_INT(run(RECOVERY " store check --store %s", s), 1);
+	CHECK(strstr(out, "superblocks:       1 of 2 damaged") != NULL);
+	CHECK(strstr(out, "store repair") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " store repair --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " store check --store %s", s), 0);
+}
+
+/* A whole disk image: the store is found by its GPT partition type. */
+TEST(finds_the_persist_partition_in_a_disk_image)
+{
+	const char *img = fresh("disk.img"), *plain = fresh("plain.img");
+	size_t len1, len2;
+	char *before, *after;
+
+	REQUIRE(run("truncate -s 12M %s && printf 'label: gpt\\nsize=2MiB, type=%s\\n"
+		    "size=4MiB, type=%s\\n' | sfdisk -q %s",
+		    img, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", PERSIST_PART_TYPE_TEXT, img) == 0);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --store %s", img), 0);
+	CHECK(strstr(out, "(partition 2)") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log append --store %s in the image", img), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", img), 0);
+	CHECK(strstr(out, "in the image") != NULL);
+
+	/* a partitioned disk without a persist partition is left alone */
+	REQUIRE(run("truncate -s 4M %s && printf 'label: gpt\\nsize=2MiB, type=%s\\n' | "
+		    "sfdisk -q %s",
+		    plain, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", plain) == 0);
+	before = slurp(plain, &len1);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --force --store %s", plain), 1);
+	CHECK(strstr(out, "without a Keel persist partition") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", plain), 1);
+	after = slurp(plain, &len2);
+	REQUIRE(before && after);
+	CHECK(len1 == len2 && memcmp(before, after, len1) == 0);
+	free(before);
+	free(after);
+}

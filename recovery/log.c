@@ -1,0 +1,557 @@
+/* SPDX-License-Identifier: MIT */
+/* recovery log show|export|level|clear|append — the persistent log. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recovery/cli.h"
+
+/* Options the reading commands share. */
+struct log_opts {
+	const char *store;
+	struct persist_filter filter;
+	uint64_t count;            /* -n: newest N records, 0 = all */
+	bool json, follow;
+	int format;                /* export --format */
+	bool have_format;
+};
+
+enum { OPT_LEVEL = 0x200, OPT_BOOT, OPT_SOURCE, OPT_JSON, OPT_FOLLOW, OPT_FORMAT };
+
+/* --level, --boot and --source narrow what is read; 1 = not a filter
+ * option, 0 = taken, CLI_USAGE = bad value (already reported). */
+static int parse_filter_option(const struct cli_command *cmd, int c, const char *arg,
+			       struct persist_filter *f)
+{
+	int v;
+
+	switch (c) {
+	case OPT_LEVEL:
+		if ((v = persist_level_from_name(arg)) < 0)
+			return cli_usage_error(cmd, "unknown level '%s' (emerg, alert, crit, err, "
+					       "warning, notice, info, debug)", arg);
+		f->use_level = true;
+		f->max_level = v;
+		return 0;
+	case OPT_BOOT:
+		if (cli_parse_u64(arg, &f->boot_id) || !f->boot_id)
+			return cli_usage_error(cmd, "--boot wants a boot id (a number from 1), "
+					       "not '%s'", arg);
+		return 0;
+	case OPT_SOURCE:
+		if ((v = persist_source_from_name(arg)) < 0 || v >= 32)
+			return cli_usage_error(cmd, "unknown source '%s' (bootmgr, installer, "
+					       "recovery, watchdog, os, kernel, ...)", arg);
+		f->sources |= 1u << v;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int parse_format(const struct cli_command *cmd, const char *arg, struct log_opts *o)
+{
+	static const char *const names[] = { "text", "json", "journal" };
+	static const int formats[] = { PERSIST_FMT_TEXT, PERSIST_FMT_JSON, PERSIST_FMT_JOURNAL };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			o->format = formats[i];
+			o->have_format = true;
+			return 0;
+		}
+	}
+	return cli_usage_error(cmd, "unknown format '%s' (text, json or journal)", arg);
+}
+
+/* Parses the options of log show and log export. Returns 0 or an exit code
+ * (CLI_OK after --help). */
+static int parse_read_opts(const struct cli_command *cmd, int argc, char **argv,
+			   struct log_opts *o, int *done)
+{
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "boot", required_argument, NULL, OPT_BOOT },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r;
+
+	*done = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "n:f", options, NULL)) != -1) {
+		if ((r = parse_filter_option(cmd, c, optarg, &o->filter)) != 1) {
+			if (r)
+				return r;
+			continue;
+		}
+		switch (c) {
+		case OPT_STORE: o->store = optarg; break;
+		case OPT_HELP: return cli_help(cmd);
+		case OPT_JSON: o->json = true; break;
+		case 'f':
+		case OPT_FOLLOW: o->follow = true; break;
+		case OPT_FORMAT:
+			if (parse_format(cmd, optarg, o))
+				return CLI_USAGE;
+			break;
+		case 'n':
+			if (cli_parse_u64(optarg, &o->count) || !o->count)
+				return cli_usage_error(cmd, "-n wants a positive number, not '%s'",
+						       optarg);
+			break;
+		default: return cli_bad_option(cmd);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	*done = 0;
+	return 0;
+}
+
+/* ---- log show ---- */
+
+/* Writes msg on one line: control characters become \n, \t or '?'. */
+static void put_escaped(FILE *out, const char *msg, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)msg[i];
+
+		if (ch == '\n')
+			fputs("\\n", out);
+		else if (ch == '\t')
+			fputs("\\t", out);
+		else if (ch < 0x20 || ch == 0x7f)
+			fputc('?', out);
+		else
+			fputc(ch, out);
+	}
+}
+
+/* " [crash: watchdog in boot 4 at stage kernel: details; 812 bytes of data]" */
+static void put_crash(FILE *out, const struct persist_record *rec)
+{
+	struct persist_crash c;
+
+	if (persist_crash_decode(rec, &c)) {
+		fputs(" [crash record, undecodable]", out);
+		return;
+	}
+	fprintf(out, " [crash: %s", persist_cause_name(c.cause));
+	if (c.crashed_boot_id)
+		fprintf(out, " in boot %llu", (unsigned long long)c.crashed_boot_id);
+	fprintf(out, " at stage %s", persist_stage_name(c.stage));
+	/* bootmgr often repeats the message as details: print them once */
+	if (c.details_len && (c.details_len != rec->msg_len ||
+			      memcmp(c.details, rec->msg, c.details_len) != 0)) {
+		fputs(": ", out);
+		put_escaped(out, c.details, c.details_len);
+	}
+	if (c.data_len)
+		fprintf(out, "; %u bytes of data%s", (unsigned)c.raw_len,
+			(c.flags & PERSIST_CRASH_ZLIB) ? ", compressed" : "");
+	fputc(']', out);
+}
+
+void cli_print_record(FILE *out, const struct persist_record *rec)
+{
+	char when[32];
+
+	cli_format_time(rec->wall, when, sizeof(when));
+	fprintf(out, "%s  boot %-4llu %-7s %-9s ", when, (unsigned long long)rec->boot_id,
+		persist_level_name(rec->level), persist_source_name(rec->source));
+	put_escaped(out, rec->msg, rec->msg_len);
+	if (rec->type == PERSIST_REC_CRASH)
+		put_crash(out, rec);
+	fputc('\n', out);
+}
+
+struct show_ctx {
+	const struct persist_store *s;
+	bool json;
+	char *line;                /* scratch for JSON lines */
+	size_t line_size;
+	int err;                   /* formatting error */
+	uint64_t oldest_seq;       /* oldest record delivered so far */
+};
+
+static int show_one(void *ctx, const struct persist_record *rec)
+{
+	struct show_ctx *sc = ctx;
+	int n;
+
+	sc->oldest_seq = rec->seq;
+	if (!sc->json) {
+		cli_print_record(stdout, rec);
+		return 0;
+	}
+	n = persist_record_format(rec, PERSIST_FMT_JSON, persist_store_uuid(sc->s), sc->line,
+				  sc->line_size);
+	if (n < 0 || (size_t)n >= sc->line_size) {
+		sc->err = n < 0 ? n : PERSIST_E_RANGE;
+		return 1;
+	}
+	fputs(sc->line, stdout);
+	if (n == 0 || sc->line[n - 1] != '\n')
+		fputc('\n', stdout);
+	return 0;
+}
+
+/* Prints records from seq onwards, oldest first; returns the cursor to
+ * resume from, or 0 after an error (reported). */
+static uint64_t show_forward(struct cli_store *cs, struct show_ctx *sc, uint64_t from,
+			     const struct persist_filter *f, void *buf)
+{
+	static struct persist_log_iter it; /* holds a block cache: keep it off the stack */
+	struct persist_record rec;
+	int r;
+
+	persist_log_iter_init(&it, cs->s, from, f);
+	while ((r = persist_log_next(&it, &rec, buf, PERSIST_RECORD_MAX)) == 1)
+		if (show_one(sc, &rec))
+			break;
+	if (r < 0 || sc->err) {
+		cli_store_error(cs, "reading the log", r < 0 ? r : sc->err, NULL);
+		return 0;
+	}
+	fflush(stdout);
+	return it.next_seq;
+}
+
+/* Remembers the oldest of the records persist_log_last delivers. */
+static int note_oldest(void *ctx, const struct persist_record *rec)
+{
+	*(uint64_t *)ctx = rec->seq;
+	return 0;
+}
+
+/* --follow: the newest records oldest first, then new ones as they come
+ * (like tail -f, so the newest line is always the last one printed). */
+static int follow(struct cli_store *cs, struct show_ctx *sc, const struct log_opts *o,
+		  void *buf)
+{
+	uint64_t from = persist_log_next_seq(cs->s);
+	int r;
+
+	r = persist_log_last(cs->s, o->count ? o->count : 10, &o->filter, note_oldest, &from,
+			     buf, PERSIST_RECORD_MAX);
+	if (r < 0)
+		return cli_store_error(cs, "reading the log", r, NULL);
+	for (;;) {
+		if (!(from = show_forward(cs, sc, from, &o->filter, buf)))
+			return CLI_FAIL;
+		sleep(1);
+		if ((r = persist_refresh(cs->s)))
+			return cli_store_error(cs, "re-reading the log", r, NULL);
+	}
+}
+
+static int show(struct cli_store *cs, const struct log_opts *o)
+{
+	struct show_ctx sc = { .s = cs->s, .json = o->json };
+	void *buf = malloc(PERSIST_RECORD_MAX);
+	int r = CLI_OK;
+
+	sc.line_size = PERSIST_EXPORT_WORK;
+	sc.line = malloc(sc.line_size);
+	if (!buf || !sc.line) {
+		r = cli_error("out of memory");
+	} else if (o->follow) {
+		r = follow(cs, &sc, o, buf);
+	} else {
+		int n = persist_log_last(cs->s, o->count ? o->count : SIZE_MAX, &o->filter,
+					 show_one, &sc, buf, PERSIST_RECORD_MAX);
+
+		if (n < 0 || sc.err)
+			r = cli_store_error(cs, "reading the log", n < 0 ? n : sc.err, NULL);
+	}
+	free(buf);
+	free(sc.line);
+	return r;
+}
+
+static int cmd_log_show(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct log_opts o = { 0 };
+	struct cli_store cs;
+	int done, r = parse_read_opts(cmd, argc, argv, &o, &done);
+
+	if (done)
+		return r;
+	if (o.have_format)
+		return cli_usage_error(cmd, "--format belongs to `log export`; use --json here");
+	if (cli_store_open(&cs, o.store, 0))
+		return CLI_FAIL;
+	r = show(&cs, &o);
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+/* ---- log export ---- */
+
+static int write_stdout(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : 1;
+}
+
+static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct log_opts o = { 0 };
+	struct cli_store cs;
+	void *work;
+	int done, n, r = parse_read_opts(cmd, argc, argv, &o, &done);
+
+	if (done)
+		return r;
+	if (o.json || o.follow || o.count)
+		return cli_usage_error(cmd, "export writes the whole log; use --format, "
+				       "--level, --boot and --source");
+	if (!o.have_format)
+		o.format = PERSIST_FMT_TEXT;
+	if (cli_store_open(&cs, o.store, 0))
+		return CLI_FAIL;
+	if (!(work = malloc(PERSIST_EXPORT_WORK))) {
+		cli_store_close(&cs);
+		return cli_error("out of memory");
+	}
+	n = persist_log_export(cs.s, o.format, &o.filter, write_stdout, NULL, work,
+			       PERSIST_EXPORT_WORK);
+	free(work);
+	r = CLI_OK;
+	if (n < 0)
+		r = cli_store_error(&cs, "exporting the log", n, NULL);
+	else if (fflush(stdout) || ferror(stdout))
+		r = cli_error("could not write the export to standard output");
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+/* ---- log level ---- */
+
+/* Options of the writing commands: --store, --yes, --help. Returns 0 with
+ * *done = 0 to go on, else an exit code. */
+static int parse_simple_opts(const struct cli_command *cmd, int argc, char **argv,
+			     const char **store, bool *yes, int *done)
+{
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*done = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "y", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_STORE: *store = optarg; break;
+		case OPT_HELP: return cli_help(cmd);
+		case 'y':
+		case OPT_YES:
+			if (!yes)
+				return cli_usage_error(cmd, "--yes is not needed here");
+			*yes = true;
+			break;
+		default: return cli_bad_option(cmd);
+		}
+	}
+	*done = 0;
+	return 0;
+}
+
+static int cmd_log_level(const struct cli_command *cmd, int argc, char **argv)
+{
+	const char *store = NULL;
+	struct cli_store cs;
+	int done, level = -1, old, r = parse_simple_opts(cmd, argc, argv, &store, NULL, &done);
+
+	if (done)
+		return r;
+	if (argc - optind > 1)
+		return cli_usage_error(cmd, "give at most one level");
+	if (argc - optind == 1 && (level = persist_level_from_name(argv[optind])) < 0)
+		return cli_usage_error(cmd, "unknown level '%s' (emerg, alert, crit, err, "
+				       "warning, notice, info, debug)", argv[optind]);
+	if (cli_store_open(&cs, store, level < 0 ? 0 : PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	old = persist_log_level(cs.s);
+	r = CLI_OK;
+	if (level < 0) {
+		printf("%s\n", persist_level_name(old));
+	} else if ((r = persist_log_set_level(cs.s, level))) {
+		r = cli_store_error(&cs, "setting the log level", r,
+				    "the level was not changed");
+	} else {
+		printf("log level: %s (was %s); records above it are no longer kept\n",
+		       persist_level_name(level), persist_level_name(old));
+	}
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+/* ---- log clear ---- */
+
+static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
+{
+	const char *store = NULL;
+	struct cli_store cs;
+	char question[700];
+	bool yes = false;
+	int done, r = parse_simple_opts(cmd, argc, argv, &store, &yes, &done);
+
+	if (done)
+		return r;
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	snprintf(question, sizeof(question),
+		 "This hides every record of the log on %s from readers for good", cs.where);
+	r = CLI_OK;
+	if (!cli_confirm(question, yes))
+		r = CLI_FAIL;
+	else if ((r = persist_log_clear(cs.s)))
+		r = cli_store_error(&cs, "clearing the log", r, "the log was not cleared");
+	else
+		printf("log cleared on %s\n", cs.where);
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+/* ---- log append ---- */
+
+struct append_opts {
+	const char *store;
+	int level, source;
+	uint64_t boot_id;          /* 0: the running attempt's, if known */
+};
+
+static int parse_append_opts(const struct cli_command *cmd, int argc, char **argv,
+			     struct append_opts *o, int *done)
+{
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "boot-id", required_argument, NULL, OPT_BOOT },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*done = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
+		switch (c) {
+		case OPT_STORE: o->store = optarg; break;
+		case OPT_HELP: return cli_help(cmd);
+		case 'p':
+		case OPT_LEVEL:
+			if ((o->level = persist_level_from_name(optarg)) < 0)
+				return cli_usage_error(cmd, "unknown level '%s'", optarg);
+			break;
+		case OPT_SOURCE:
+			if ((o->source = persist_source_from_name(optarg)) < 0)
+				return cli_usage_error(cmd, "unknown source '%s'", optarg);
+			break;
+		case OPT_BOOT:
+			if (cli_parse_u64(optarg, &o->boot_id) || !o->boot_id)
+				return cli_usage_error(cmd, "--boot-id wants a number from 1");
+			break;
+		default: return cli_bad_option(cmd);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(cmd, "give the message to append");
+	*done = 0;
+	return 0;
+}
+
+/* Joins the words of the message with spaces, like logger(1). */
+static char *join_words(int argc, char **argv)
+{
+	size_t len = 1;
+	char *msg;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if (!(msg = malloc(len)))
+		return NULL;
+	msg[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(msg, " ");
+		strcat(msg, argv[i]);
+	}
+	return msg;
+}
+
+static int append(struct cli_store *cs, const struct append_opts *o, const char *msg)
+{
+	uint64_t boot_id = o->boot_id;
+	int r;
+
+	if (strlen(msg) > PERSIST_MESSAGE_MAX)
+		return cli_error("the message is %zu bytes, more than the %u a record holds; "
+				 "nothing was appended.",
+				 strlen(msg), PERSIST_MESSAGE_MAX);
+	if (!boot_id && cli_current_boot_id(cs->s, &boot_id))
+		boot_id = 0; /* no attempt known: the record belongs to no boot */
+	persist_set_boot_id(cs->s, boot_id);
+	if (o->level > persist_log_level(cs->s))
+		fprintf(stderr, "recovery: note: level %s is above the store's log level (%s); "
+			"the record is not kept. See `recovery log level`.\n",
+			persist_level_name(o->level), persist_level_name(persist_log_level(cs->s)));
+	if ((r = persist_log_append(cs->s, o->level, o->source, msg, NULL, 0)) ||
+	    (r = persist_log_commit(cs->s)))
+		return cli_store_error(cs, "appending to the log", r,
+				       "the record may not have been kept");
+	return CLI_OK;
+}
+
+static int cmd_log_append(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct append_opts o = { .level = PERSIST_LEVEL_NOTICE, .source = PERSIST_SRC_OS };
+	struct cli_store cs;
+	char *msg;
+	int done, r = parse_append_opts(cmd, argc, argv, &o, &done);
+
+	if (done)
+		return r;
+	if (!(msg = join_words(argc - optind, argv + optind)))
+		return cli_error("out of memory; nothing was appended.");
+	r = CLI_FAIL;
+	if (!cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE)) {
+		r = append(&cs, &o, msg);
+		if (cli_store_close(&cs))
+			r = CLI_FAIL;
+	}
+	free(msg);
+	return r;
+}
+
+const struct cli_command cli_log_commands[] = {
+	{ "log", "show", cmd_log_show,
+	  "log show [-n N] [--level L] [--boot ID] [--source S] [--json] [--follow] "
+	  "[--store PATH]",
+	  "Shows the persistent log, newest first: time (UTC), boot id, level, source,\n"
+	  "message. --level L keeps records of level L and more severe; --source can be\n"
+	  "repeated; --json prints JSON lines; --follow prints the newest records oldest\n"
+	  "first and then new ones as they arrive." },
+	{ "log", "export", cmd_log_export,
+	  "log export [--format text|json|journal] [--level L] [--boot ID] [--source S] "
+	  "[--store PATH]",
+	  "Writes the whole log, oldest first, to standard output: text, JSON lines or\n"
+	  "the systemd journal export format (for systemd-journal-remote)." },
+	{ "log", "level", cmd_log_level, "log level [LEVEL] [--store PATH]",
+	  "Prints the store's log level, or sets it: records above it are not kept." },
+	{ "log", "clear", cmd_log_clear, "log clear [--yes] [--store PATH]",
+	  "Hides every record written so far from readers. Asks for \"yes\" on a\n"
+	  "terminal; scripts pass --yes." },
+	{ "log", "append", cmd_log_append,
+	  "log append [--level L] [--source S] [--boot-id ID] [--store PATH] MESSAGE...",
+	  "Appends one record and makes it durable, like logger(1). Defaults: level\n"
+	  "notice, source os, the boot id of the running attempt." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};

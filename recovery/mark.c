@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * recovery mark kernel|init|services|golden — the installed OS reports how
+ * far its boot attempt got. golden means "healthy": the entry becomes good
+ * and the last-known-good (SPEC "Boot counting").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "recovery/cli.h"
+
+/* The stages the OS may report (loader is bootmgr's own). */
+static int parse_stage(const char *name)
+{
+	static const char *const allowed[] = { "kernel", "init", "services", "golden" };
+
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (strcmp(name, allowed[i]) == 0)
+			return persist_stage_from_name(name);
+	return -1;
+}
+
+/* Says why marking boot_id failed; nothing was written in any case. */
+static int mark_error(const struct cli_store *cs, uint64_t boot_id, int err)
+{
+	unsigned long long id = (unsigned long long)boot_id;
+
+	if (err == PERSIST_E_NOTFOUND)
+		return cli_error("boot %llu is not among the attempts on %s; nothing was changed. "
+				 "See `recovery status` for the known boot ids.",
+				 id, cs->where);
+	if (err == PERSIST_E_STALE)
+		return cli_error("boot %llu has already ended (a later boot counted it as failed); "
+				 "nothing was changed.",
+				 id);
+	return cli_store_error(cs, "marking the boot stage", err, "nothing was changed");
+}
+
+static int mark(struct cli_store *cs, uint64_t boot_id, int stage)
+{
+	const struct persist_attempt *a;
+	int r;
+
+	if (!boot_id && cli_current_boot_id(cs->s, &boot_id))
+		return cli_error("cannot tell which boot this is: no keel.boot_id= on the kernel "
+				 "command line and no running attempt on %s; nothing was changed. "
+				 "Pass --boot-id ID (see `recovery status`).",
+				 cs->where);
+	if (stage == PERSIST_STAGE_GOLDEN)
+		r = persist_boot_mark_golden(cs->s, boot_id);
+	else
+		r = persist_boot_mark_stage(cs->s, boot_id, stage);
+	if (r)
+		return mark_error(cs, boot_id, r);
+	a = persist_boot_find_attempt(cs->s, boot_id);
+	printf("boot %llu (entry %s) reached %s", (unsigned long long)boot_id,
+	       a ? a->entry : "?", persist_stage_name(stage));
+	if (stage == PERSIST_STAGE_GOLDEN)
+		printf("; the entry is good and now the last-known-good");
+	printf("\n");
+	return CLI_OK;
+}
+
+static int cmd_mark(const struct cli_command *cmd, int argc, char **argv)
+{
+	enum { OPT_BOOT_ID = 0x200 };
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "boot-id", required_argument, NULL, OPT_BOOT_ID },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *store = NULL;
+	uint64_t boot_id = 0;
+	struct cli_store cs;
+	int c, stage, r;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c == OPT_STORE)
+			store = optarg;
+		else if (c == OPT_HELP)
+			return cli_help(cmd);
+		else if (c == OPT_BOOT_ID && !cli_parse_u64(optarg, &boot_id) && boot_id)
+			continue;
+		else if (c == OPT_BOOT_ID)
+			return cli_usage_error(cmd, "--boot-id wants a number from 1, not '%s'",
+					       optarg);
+		else
+			return cli_bad_option(cmd);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "give exactly one stage");
+	if ((stage = parse_stage(argv[optind])) < 0)
+		return cli_usage_error(cmd, "unknown stage '%s' (kernel, init, services or golden)",
+				       argv[optind]);
+	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	r = mark(&cs, boot_id, stage);
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+const struct cli_command cli_mark_commands[] = {
+	{ "mark", NULL, cmd_mark, "mark kernel|init|services|golden [--boot-id ID] [--store PATH]",
+	  "Records that this boot attempt reached a stage. golden declares the system\n"
+	  "healthy: its entry becomes good and the last-known-good. The boot id comes\n"
+	  "from keel.boot_id= on the kernel command line, else the running attempt." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};

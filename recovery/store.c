@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/* recovery store format|check|repair — the persist store itself. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "recovery/cli.h"
+
+struct store_opts {
+	const char *store;
+	uint64_t size;             /* --size: only for a file not there yet */
+	bool yes, force;
+};
+
+static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv,
+			    struct store_opts *o, bool formatting, int *done)
+{
+	enum { OPT_SIZE = 0x200 };
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*done = 1;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "y", options, NULL)) != -1) {
+		if (c == OPT_STORE)
+			o->store = optarg;
+		else if (c == OPT_HELP)
+			return cli_help(cmd);
+		else if (c == '?' || c == ':')
+			return cli_bad_option(cmd);
+		else if (!formatting)
+			return cli_usage_error(cmd, "%s only applies to `store format`",
+					       argv[optind - 1]);
+		else if (c == 'y' || c == OPT_YES)
+			o->yes = true;
+		else if (c == OPT_FORCE)
+			o->force = true;
+		else if (cli_parse_size(optarg, &o->size) || !o->size)
+			return cli_usage_error(cmd, "--size wants a size like 16M, not '%s'",
+					       optarg);
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	*done = 0;
+	return 0;
+}
+
+/* ---- format ---- */
+
+/* A random (version 4) store UUID. */
+static int random_uuid(persist_guid *g)
+{
+	if (getrandom(g->b, sizeof(g->b), 0) != (ssize_t)sizeof(g->b))
+		return -1;
+	g->b[7] = (uint8_t)((g->b[7] & 0x0f) | 0x40); /* on-disk order: byte 7 is the version */
+	g->b[8] = (uint8_t)((g->b[8] & 0x3f) | 0x80);
+	return 0;
+}
+
+/*
+ * Refuses to overwrite a store that opens (or is merely damaged) unless
+ * --force: formatting loses the log and the boot state. Returns 0 to go on.
+ */
+static int refuse_existing(struct cli_store *cs, const struct store_opts *o,
+			   struct persist_store *probe)
+{
+	struct persist_port port;
+	int r;
+
+	cli_store_port(cs, &port);
+	r = persist_open(probe, &port, 0);
+	persist_close(probe);
+	if (o->force || r == PERSIST_E_NOSTORE || r == PERSIST_E_TOOSMALL)
+		return 0;
+	if (r == 0)
+		return cli_error("%s already holds a valid Keel store; nothing was changed. Pass "
+				 "--force to replace it (its log and boot state are lost).",
+				 cs->where);
+	return cli_error("%s holds a Keel store that does not open (%s); nothing was changed. "
+			 "Try `recovery store repair --store %s`, or pass --force to replace it.",
+			 cs->where, persist_strerror(r), cs->path);
+}
+
+static int format(struct cli_store *cs, const struct store_opts *o, bool created)
+{
+	struct persist_port port;
+	persist_guid uuid;
+	char question[700], text[PERSIST_GUID_STRING_LEN + 1];
+	int r;
+
+	if (!(cs->s = calloc(1, sizeof(*cs->s))))
+		return cli_error("out of memory; nothing was changed.");
+	if (!created && refuse_existing(cs, o, cs->s))
+		return CLI_FAIL;
+	snprintf(question, sizeof(question), "This erases everything on %s", cs->where);
+	if (!created && !cli_confirm(question, o->yes))
+		return CLI_FAIL;
+	if (random_uuid(&uuid))
+		return cli_error("no random numbers for the store UUID; nothing was changed.");
+	cli_store_port(cs, &port);
+	if ((r = persist_format(cs->s, &port, &uuid, NULL)))
+		return cli_store_error(cs, "formatting", r,
+				       created ? "no store was created"
+					       : "the old contents may be partly overwritten; "
+						 "run `recovery store format` again");
+	printf("formatted %s: a new Keel store, uuid %s\n", cs->where,
+	       persist_guid_to_string(&uuid, text));
+	return CLI_OK;
+}
+
+static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct store_opts o = { 0 };
+	struct cli_store cs;
+	struct stat st;
+	bool created = false;
+	int done, r = parse_store_opts(cmd, argc, argv, &o, true, &done);
+
+	if (done)
+		return r;
+	if (!o.store)
+		return cli_usage_error(cmd, "say which store to format with --store PATH");
+	if (stat(o.store, &st) == 0 && o.size)
+		return cli_usage_error(cmd, "--size only applies when %s does not exist yet",
+				       o.store);
+	if (stat(o.store, &st) < 0 && errno == ENOENT) {
+		if ((r = store_port_create(o.store, o.size ? o.size : PERSIST_DEFAULT_SIZE)) < 0)
+			return cli_error("cannot create %s: %s; nothing was changed.", o.store,
+					 strerror(-r));
+		created = true;
+	}
+	if (cli_port_open(&cs, o.store, true)) {
+		if (created)
+			unlink(o.store);
+		return CLI_FAIL;
+	}
+	r = format(&cs, &o, created);
+	if (r && created)
+		unlink(o.store); /* do not leave a half-made file behind */
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+/* ---- check and repair ---- */
+
+static void print_report(const struct persist_report *r)
+{
+	printf("superblocks:       %u of 2 damaged\n", r->bad_superblocks);
+	printf("boot-state copies: %u of 3 damaged%s\n", r->bad_state_copies,
+	       r->state_reset ? " (none valid: defaults in use)" : "");
+	printf("log segments:      %u damaged\n", r->bad_segments);
+	printf("log records:       %u failing their checks\n", r->bad_records);
+	printf("log tail:          %s\n", r->torn_tail ? "torn (a write was cut short)" : "clean");
+}
+
+static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct store_opts o = { 0 };
+	struct persist_report rep = { 0 };
+	struct cli_store cs;
+	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+
+	if (done)
+		return r;
+	if (cli_store_open(&cs, o.store, 0))
+		return CLI_FAIL;
+	r = persist_check(cs.s, &rep);
+	if (r && r != PERSIST_E_CORRUPT) {
+		r = cli_store_error(&cs, "checking", r, "nothing was changed");
+	} else {
+		printf("store: %s\n", cs.where);
+		print_report(&rep);
+		if (r)
+			r = cli_error("the store on %s is damaged; nothing was changed. Run "
+				      "`recovery store repair --store %s`.",
+				      cs.where, cs.path);
+		else
+			printf("the store is clean\n");
+	}
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+static int cmd_store_repair(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct store_opts o = { 0 };
+	struct persist_report rep = { 0 };
+	struct cli_store cs;
+	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+
+	if (done)
+		return r;
+	if (cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	if ((r = persist_repair(cs.s, &rep))) {
+		r = cli_store_error(&cs, "repairing", r,
+				    "some structures may already be rewritten; run `recovery "
+				    "store check` to see what is left");
+	} else {
+		printf("store: %s\n", cs.where);
+		print_report(&rep);
+		printf("%u structure(s) rewritten\n", rep.repaired);
+	}
+	return cli_store_close(&cs) ? CLI_FAIL : r;
+}
+
+const struct cli_command cli_store_commands[] = {
+	{ "store", "format", cmd_store_format,
+	  "store format --store PATH [--size SIZE] [--force] [--yes]",
+	  "Writes a new, empty store. PATH may be a file (created with --size, default\n"
+	  "16M, if missing), a partition, or a disk image with a persist partition.\n"
+	  "Refuses to replace an existing store without --force; asks for \"yes\" on a\n"
+	  "terminal (scripts pass --yes)." },
+	{ "store", "check", cmd_store_check, "store check [--store PATH]",
+	  "Examines every structure of the store without changing anything. Exits 1\n"
+	  "if anything is damaged." },
+	{ "store", "repair", cmd_store_repair, "store repair [--store PATH]",
+	  "Rewrites damaged superblocks and boot-state copies from the good ones and\n"
+	  "cuts off a torn log tail." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootmgr and the Linux tools share the persist partition: a record that
+ * bootmgr writes under OVMF is read back on the host with
+ * `recovery log show --store IMAGE`; a persist partition full of garbage
+ * does not stop the machine from booting.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "tests/qemu.h"
+#include "tests/unit.h"
+
+#define PERSIST_IMAGE "build/tests/persist.img"
+#define GARBAGE_IMAGE "build/tests/persist-garbage.img"
+#define RECOVERY "build/recovery/recovery"
+
+static char out[16384];
+
+static int run(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	size_t n;
+	int status;
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Boots the vm once: the marker must appear, then bootmgr powers off. */
+static int boot_once(vm *v, const char *marker)
+{
+	return vm_boot(v) == 0 && vm_expect(v, marker, 120) == 0 &&
+			       vm_expect(v, "KEEL-POWEROFF", 60) == 0 &&
+			       vm_wait_exit(v, 30) == VM_EXIT_POWEROFF
+		       ? 0
+		       : -1;
+}
+
+TEST(bootmgr_record_is_read_back_on_the_host)
+{
+	REQUIRE(run("cp --sparse=always build/tests/persist-blank.img " PERSIST_IMAGE) == 0);
+	vm_config cfg = { .name = "persist", .disks = { { PERSIST_IMAGE, VM_BUS_NVME, false } } };
+	vm *v;
+
+	REQUIRE(run(RECOVERY " store format --yes --store " PERSIST_IMAGE " 2>&1") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v != NULL);
+	/* Two boots of the same machine (same NVRAM): two records. */
+	CHECK(boot_once(v, "KEEL-PERSIST-LOG status=ok") == 0);
+	CHECK(boot_once(v, "KEEL-PERSIST-LOG status=ok") == 0);
+	vm_free(v);
+	CHECK_EQ_INT(run(RECOVERY " log show --store " PERSIST_IMAGE " 2>&1"), 0);
+	CHECK(strstr(out, "bootmgr " KEEL_VERSION " started (start 1)") != NULL);
+	CHECK(strstr(out, "bootmgr " KEEL_VERSION " started (start 2)") != NULL);
+	/* Newest first. */
+	CHECK(strstr(out, "(start 2)") < strstr(out, "(start 1)"));
+	if (!strstr(out, "(start 1)"))
+		printf("  recovery log show printed:\n%s\n", out);
+}
+
+TEST(garbage_persist_partition_still_boots_and_says_why)
+{
+	/* 16 MiB of random bytes over the persist partition (after the ESP). */
+	REQUIRE(run("cp --sparse=always build/tests/persist-blank.img " GARBAGE_IMAGE) == 0);
+	REQUIRE(run("dd if=/dev/urandom of=" GARBAGE_IMAGE " bs=1M seek=513 count=16 "
+		    "conv=notrunc status=none") == 0);
+	vm_config cfg = { .name = "persist-garbage",
+			  .disks = { { GARBAGE_IMAGE, VM_BUS_NVME, false } } };
+	vm *v = vm_new(&cfg);
+
+	REQUIRE(v != NULL);
+	CHECK(boot_once(v, "KEEL-PERSIST status=unusable") == 0);
+	vm_free(v);
+}
