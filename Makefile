@@ -43,6 +43,7 @@ include bootmgr/module.mk
 include installer/module.mk
 include recovery/module.mk
 include images/module.mk
+include images/sample-os.mk
 include tests/module.mk
 
 # These rules come after the fragments: their prerequisite lists are final.
