@@ -1,14 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bootmgr.efi — first cut: banner, an inventory of every disk, GPT partition
- * and file system the firmware exposes (one marker line per item, so system
- * tests can read them off the serial console), then \EFI\BOOT\next.efi from
- * its own volume if present, or power off.
+ * bootmgr.efi — Keel's boot manager.
  *
- * Marker lines start with "KEEL-" and hold space-separated key=value pairs;
- * they are a stable interface for tests (see docs/ARCHITECTURE.md).
+ *   1. inventory: every disk, partition and file system (marker lines), and
+ *      the persist partition (on its own disk first);
+ *   2. configuration: \loader\loader.conf on its own ESP, then the Boot
+ *      Loader Interface variables (one-shot entry, default, timeouts);
+ *   3. discovery of every installation on every file system (discover.c);
+ *   4. selection by the boot counting rule of libpersist: one-shot, default,
+ *      last-known-good, older golden entries, Recovery — never a bad entry
+ *      automatically; every fallback is logged and shown;
+ *   5. the menu (shown, hidden or skipped as configured);
+ *   6. the attempt is made durable, then the image starts. An image that
+ *      fails to load is a failed attempt at once and the next candidate
+ *      boots in the same power-on.
+ *
+ * Marker lines start with "KEEL-" and hold key=value pairs; they are a
+ * stable interface for tests (see docs/ARCHITECTURE.md).
  */
-#include "bootmgr/gpt.h"
+#include "bootmgr/bli.h"
+#include "bootmgr/boot.h"
+#include "bootmgr/core/bootcount.h"
+#include "bootmgr/core/loaderconf.h"
+#include "bootmgr/core/str.h"
+#include "bootmgr/discover.h"
+#include "bootmgr/inventory.h"
+#include "bootmgr/menu.h"
 #include "bootmgr/persist_efi.h"
 #include "efi/kefi.h"
 #include "efi/kfmt.h"
@@ -16,252 +33,528 @@
 #include "libpersist/efivars.h"
 #include "libpersist/guid.h"
 
-#define NEXT_PATH "\\EFI\\BOOT\\next.efi"
+#define LOADER_CONF "\\loader\\loader.conf"
+#define CMDLINE_MAX (BM_OPTIONS_MAX + 128)
 
-/*
- * The persist partition to use: the first one with Keel's type GUID on the
- * disk bootmgr was loaded from, else the first one on any disk.
- */
-struct persist_pick {
-	bool found;
-	bool on_self_disk;
-	persist_guid uuid;
-	persist_guid self_uuid; /* PARTUUID of bootmgr's own ESP (zero if unknown) */
+static const kefi_guid keel_vendor = KEEL_VENDOR_GUID_BYTES;
+
+/* Everything one run of the boot manager knows. */
+struct bootmgr {
+	struct persist_store *store;   /* NULL without a usable persist partition */
+	struct persist_efi pe;
+	struct persist_pick pick;
+	struct bm_loader_conf conf;
+	struct bm_list list;
+	const char *ids[BM_ITEMS_MAX];  /* selectable ids, menu order */
+	size_t id_item[BM_ITEMS_MAX];  /* ids[i] is list.items[id_item[i]] */
+	size_t n_ids;
+	bool failed_now[BM_ITEMS_MAX]; /* failed to load in this power-on */
+	char oneshot[BM_ID_MAX];       /* one-shot without a store */
+	char default_id[BM_ID_MAX];    /* from LoaderEntryDefault or loader.conf */
+	char states[BM_ITEMS_MAX][96];
+	char notice[200];
+	char cmdline[CMDLINE_MAX];     /* of the image being started */
+	char edit[CMDLINE_MAX];        /* edited in the menu */
+	int timeout_override;          /* from the BLI variables, -1 if none */
 };
 
-struct part_ctx {
-	size_t disk;
-	bool self_disk;          /* this disk holds bootmgr's own volume */
-	persist_guid first_persist;
-	bool has_persist;
-	struct persist_pick *pick;
-};
+static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
 
-static void note_partition(struct part_ctx *c, const gpt_partition *p)
-{
-	static const persist_guid persist_type = PERSIST_PART_TYPE_BYTES;
-
-	if (persist_guid_equal(&p->uuid, &c->pick->self_uuid))
-		c->self_disk = true;
-	if (persist_guid_equal(&p->type, &persist_type) && !c->has_persist) {
-		c->has_persist = true;
-		c->first_persist = p->uuid;
-	}
-}
-
-static int print_partition(const gpt_partition *p, void *ctx)
-{
-	struct part_ctx *c = ctx;
-	char type[PERSIST_GUID_STRING_LEN + 1], uuid[PERSIST_GUID_STRING_LEN + 1];
-
-	note_partition(c, p);
-	kefi_printf("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
-		    c->disk, p->number, persist_guid_to_string(&p->type, type),
-		    persist_guid_to_string(&p->uuid, uuid), (unsigned long long)p->first_lba,
-		    (unsigned long long)p->last_lba, p->name[0] ? p->name : "-");
-	return 0;
-}
-
-/* Reads `count` blocks at `lba` into fresh memory, or returns NULL. */
-static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
-{
-	uint8_t *buf = kefi_alloc(count * d->block_size);
-
-	if (buf && kefi_block_read(d, lba, buf, count) != KEFI_OK) {
-		kefi_free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* Prints the partitions of one disk from its primary GPT. */
-static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick *pick)
-{
-	struct part_ctx ctx = { .disk = index, .pick = pick };
-	char guid[PERSIST_GUID_STRING_LEN + 1];
-	uint8_t *hdr_block = read_blocks(d, 1, 1);
-	uint8_t *entries = NULL;
-	gpt_header h;
-	size_t n_blocks;
-	int r;
-
-	if (!hdr_block) {
-		kefi_printf("KEEL-GPT disk=%zu status=unreadable\n", index);
-		return;
-	}
-	r = gpt_header_decode(hdr_block, d->block_size, &h);
-	kefi_free(hdr_block);
-	if (r != GPT_OK) {
-		kefi_printf("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
-		return;
-	}
-	kefi_printf("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
-		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
-	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
-	if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
-	    !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
-		kefi_printf("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
-		return;
-	}
-	r = gpt_entries_foreach(&h, entries, n_blocks * d->block_size, print_partition, &ctx);
-	if (ctx.has_persist && (!pick->found || (ctx.self_disk && !pick->on_self_disk))) {
-		pick->found = true;
-		pick->on_self_disk = ctx.self_disk;
-		pick->uuid = ctx.first_persist;
-	}
-	if (r != GPT_OK)
-		kefi_printf("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
-			    gpt_strerror(r));
-	kefi_free(entries);
-}
-
-static void inventory_disks(struct persist_pick *pick)
-{
-	kefi_block *devs;
-	size_t n, disks = 0;
-	int r = kefi_block_list(&devs, &n);
-
-	if (r != KEFI_OK) {
-		kefi_printf("KEEL-DISKS error=\"%s\"\n", kefi_strerror(r));
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (devs[i].partition)
-			continue;
-		kefi_printf("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
-			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
-			    devs[i].removable, devs[i].path);
-		inventory_gpt(&devs[i], disks, pick);
-		disks++;
-	}
-	kefi_printf("KEEL-DISKS count=%zu\n", disks);
-	kefi_free(devs);
-}
-
-static void inventory_volumes(void)
-{
-	kefi_volume *vols;
-	size_t n;
-	char uuid[PERSIST_GUID_STRING_LEN + 1];
-	int r = kefi_volume_list(&vols, &n);
-
-	if (r != KEFI_OK) {
-		kefi_printf("KEEL-FSES error=\"%s\"\n", kefi_strerror(r));
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const persist_guid *g = &vols[i].part_uuid;
-		kefi_printf("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
-			    vols[i].part_number,
-			    persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
-			    vols[i].self, vols[i].label[0] ? vols[i].label : "-");
-	}
-	kefi_printf("KEEL-FSES count=%zu\n", n);
-	kefi_free(vols);
-}
-
-static void start_next(void)
-{
-	void *self = kefi_self_volume();
-	uint64_t status = 0;
-	int r;
-
-	if (!self || !kefi_file_exists(self, NEXT_PATH)) {
-		kefi_printf("KEEL-NEXT status=absent path=%s\n", NEXT_PATH);
-		return;
-	}
-	kefi_printf("KEEL-NEXT status=starting path=%s\n", NEXT_PATH);
-	r = kefi_image_start(self, NEXT_PATH, NULL, &status);
-	if (r != KEFI_OK)
-		kefi_printf("KEEL-NEXT status=load-failed reason=\"%s\"\n", kefi_strerror(r));
-	else
-		kefi_printf("KEEL-NEXT status=returned efi_status=0x%llx\n",
-			    (unsigned long long)status);
-}
-
-/*
- * Counts this start in a non-volatile variable and returns the new count
- * (0 if variables cannot be written). Proves NVRAM persists across boots.
- */
+/* Counts this start in a non-volatile variable and returns the new count
+ * (0 if variables cannot be written). */
 static uint32_t count_start(void)
 {
-	static const kefi_guid vendor = KEEL_VENDOR_GUID_BYTES;
 	uint8_t raw[4] = { 0 };
 	size_t size = sizeof(raw);
 	uint32_t starts = 0;
 
-	if (kefi_var_get(&vendor, KEEL_VAR_BOOTMGR_STARTS, raw, &size) == KEFI_OK && size == 4)
+	if (kefi_var_get(&keel_vendor, KEEL_VAR_BOOTMGR_STARTS, raw, &size) == KEFI_OK && size == 4)
 		starts = get_le32(raw);
 	put_le32(raw, ++starts);
-	if (kefi_var_set(&vendor, KEEL_VAR_BOOTMGR_STARTS, raw, sizeof(raw), true) != KEFI_OK)
+	if (kefi_var_set(&keel_vendor, KEEL_VAR_BOOTMGR_STARTS, raw, sizeof(raw), true) != KEFI_OK)
 		return 0;
 	return starts;
 }
 
-/* Opens the persist store; prints why not when it cannot. */
-static int open_store(const struct persist_pick *pick, struct persist_store *store,
-		      struct persist_efi *pe)
+/* Appends a log record (and commits: every record bootmgr writes matters
+ * if the next thing the machine does is hang). */
+static void note(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(int level, const char *fmt, ...)
 {
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kfmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!bm->store)
+		return;
+	if (persist_log_append(bm->store, level, PERSIST_SRC_BOOTMGR, msg, NULL, 0) == 0)
+		persist_log_commit(bm->store);
+}
+
+/* Opens the persist store; says why not (screen and serial) when it cannot. */
+static void open_store(uint32_t starts)
+{
+	struct persist_store *store = kefi_alloc(sizeof(*store)); /* ~18 KiB */
 	struct persist_port port;
 	char uuid[PERSIST_GUID_STRING_LEN + 1];
 	int r;
 
-	if (!pick->found) {
+	if (!bm->pick.found) {
 		kefi_printf("KEEL-PERSIST status=missing reason=\"no partition of type %s\"\n",
 			    PERSIST_PART_TYPE_TEXT);
-		kefi_printf("Keel: no persist partition; booting without boot counting.\n");
-		return PERSIST_E_NOSTORE;
+		kefi_printf("Keel: warning: no persist partition; booting without boot counting "
+			    "or fallback.\n");
+		return;
 	}
-	persist_guid_to_string(&pick->uuid, uuid);
-	r = persist_efi_port(pe, &pick->uuid, &port);
+	persist_guid_to_string(&bm->pick.uuid, uuid);
+	r = store ? persist_efi_port(&bm->pe, &bm->pick.uuid, &port) : PERSIST_E_NOMEM;
 	if (r == 0)
 		r = persist_open(store, &port, PERSIST_OPEN_WRITE);
 	if (r != 0) {
 		kefi_printf("KEEL-PERSIST status=unusable uuid=%s reason=\"%s\"\n", uuid,
 			    persist_strerror(r));
-		kefi_printf("Keel: the persist partition cannot be used (%s); booting without "
-			    "boot counting. Repair it from Linux with `recovery store repair`.\n",
+		kefi_printf("Keel: warning: the persist partition cannot be used (%s); booting "
+			    "without boot counting or fallback. Nothing on it was changed. Repair "
+			    "it from Linux with `recovery store repair`.\n",
 			    persist_strerror(r));
-		return r;
+		kefi_free(store);
+		return;
 	}
+	bm->store = store;
 	kefi_printf("KEEL-PERSIST status=ok uuid=%s\n", uuid);
+	note(PERSIST_LEVEL_INFO, "bootmgr %s started (start %u)", KEEL_VERSION, starts);
+	kefi_printf("KEEL-PERSIST-LOG status=ok\n");
+	/* The previous attempt, if it never reached golden, failed: count it
+	 * before choosing, so a third failure is never started a fourth time. */
+	r = persist_boot_conclude(store);
+	if (r < 0)
+		kefi_printf("KEEL-PERSIST status=degraded reason=\"%s\"\n", persist_strerror(r));
+	else if (r > 0)
+		kefi_printf("KEEL-ATTEMPT-FAILED previous attempt never reached golden\n");
+}
+
+static void load_config(void)
+{
+	static struct bm_diag diag;
+	void *self = kefi_self_volume();
+	void *text = NULL;
+	size_t len = 0;
+	int t;
+
+	bm_loader_conf_init(&bm->conf);
+	if (self && kefi_file_read(self, LOADER_CONF, &text, &len) == KEFI_OK) {
+		char why[200];
+		int r = bm_loader_conf_parse(text, len, &bm->conf, &diag);
+		kefi_free(text);
+		if (r < 0 || diag.n_notes) {
+			bm_diag_format(&diag, "loader.conf", why, sizeof(why));
+			kefi_printf("KEEL-CONFIG status=%s detail=\"%s\"\n", r < 0 ? "ignored" : "notes",
+				    why);
+			if (r < 0)
+				bm_loader_conf_init(&bm->conf);
+		}
+	}
+	bm->timeout_override = -1;
+	if ((t = bli_take_timeout_oneshot()) >= 0 || (t = bli_timeout()) >= 0)
+		bm->timeout_override = t;
+	kefi_printf("KEEL-CONFIG timeout=%d menu=%d tries=%u default=%s\n",
+		    bm->timeout_override >= 0 ? bm->timeout_override : (int)bm->conf.timeout_sec,
+		    bm->conf.menu, bm->conf.tries,
+		    bm->conf.default_pattern[0] ? bm->conf.default_pattern : "-");
+}
+
+/* The ids the selection rule may pick: OS entries and other systems. */
+static void collect_ids(void)
+{
+	bm->n_ids = 0;
+	for (size_t i = 0; i < bm->list.n; i++) {
+		const struct bm_item *it = &bm->list.items[i];
+		if (it->kind != BM_KIND_BLS && it->kind != BM_KIND_FOREIGN)
+			continue;
+		bm->id_item[bm->n_ids] = i;
+		bm->ids[bm->n_ids++] = it->e.id;
+	}
+	bli_set_entries(bm->ids, bm->n_ids);
+}
+
+/* Default and one-shot requests: the Boot Loader Interface variables win
+ * over loader.conf; a pattern picks the first entry (menu order) it matches. */
+static void load_requests(void)
+{
+	char id[BM_ID_MAX];
+
+	if (bli_take_oneshot(id, sizeof(id))) {
+		kefi_printf("KEEL-ONESHOT id=%s source=LoaderEntryOneShot\n", id);
+		if (bm->store && persist_boot_set_oneshot(bm->store, id) == 0)
+			note(PERSIST_LEVEL_INFO, "one-shot entry '%s' requested", id);
+		else
+			bm_strlcpy(bm->oneshot, sizeof(bm->oneshot), id);
+	}
+	if (bm->store && bm->conf.tries && persist_boot_state(bm->store)->max_tries != bm->conf.tries)
+		persist_boot_set_max_tries(bm->store, bm->conf.tries);
+	if (bli_default(id, sizeof(id))) {
+		bm_strlcpy(bm->default_id, sizeof(bm->default_id), id);
+		return;
+	}
+	if (!bm->conf.default_pattern[0])
+		return;
+	for (size_t i = 0; i < bm->n_ids; i++)
+		if (bm_glob_match(bm->conf.default_pattern, bm->ids[i])) {
+			bm_strlcpy(bm->default_id, sizeof(bm->default_id), bm->ids[i]);
+			return;
+		}
+	kefi_printf("KEEL-CONFIG warning=\"default '%s' matches no entry\"\n",
+		    bm->conf.default_pattern);
+}
+
+/* The state shown beside each entry. */
+static void describe_states(void)
+{
+	const struct persist_boot_state *st = bm->store ? persist_boot_state(bm->store) : NULL;
+
+	for (size_t i = 0; i < bm->list.n; i++) {
+		const struct bm_item *it = &bm->list.items[i];
+		const struct persist_entry *e = bm->store ? persist_boot_find(bm->store, it->e.id) : NULL;
+		char *s = bm->states[i];
+		size_t cap = sizeof(bm->states[i]);
+
+		s[0] = '\0';
+		if (it->kind != BM_KIND_BLS)
+			continue;
+		if (e && e->bad)
+			kfmt_snprintf(s, cap, "bad: %u failed attempts", e->failed);
+		else if (st && bm_streq(st->lkg, it->e.id))
+			kfmt_snprintf(s, cap, "last-known-good");
+		else if (e && e->failed)
+			kfmt_snprintf(s, cap, "tries left %u/%u", st->max_tries - e->failed,
+				      st->max_tries);
+		else if (it->e.count.counting)
+			kfmt_snprintf(s, cap, "boot counter %u left", it->e.count.left);
+		if (it->recovery)
+			bm_strlcpy(s, cap, s[0] ? s : "recovery");
+	}
+}
+
+/* Index into list.items of the entry to boot automatically, or SIZE_MAX. */
+static size_t choose(bool *fallback)
+{
+	const char *ids[BM_ITEMS_MAX];
+	size_t map[BM_ITEMS_MAX], n = 0;
+	struct persist_choice c;
+
+	*fallback = false;
+	bm->notice[0] = '\0';
+	for (size_t i = 0; i < bm->n_ids; i++)
+		if (!bm->failed_now[bm->id_item[i]]) {
+			map[n] = bm->id_item[i];
+			ids[n++] = bm->ids[i];
+		}
+	if (!bm->store) {
+		/* No counting: one-shot, default, else the newest. */
+		const char *want = bm->oneshot[0] ? bm->oneshot : bm->default_id;
+		for (size_t i = 0; i < n; i++)
+			if (want[0] && bm_streq(ids[i], want))
+				return map[i];
+		bm->oneshot[0] = '\0';
+		return n ? map[0] : SIZE_MAX;
+	}
+	if (persist_boot_choose(bm->store, ids, n, bm->default_id[0] ? bm->default_id : NULL, &c) !=
+	    0)
+		return n ? map[0] : SIZE_MAX;
+	if (c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
+	    c.reason == PERSIST_CHOSE_RECOVERY || c.oneshot_skip != PERSIST_SKIP_NONE) {
+		persist_choice_describe(bm->store, &c, ids, bm->notice, sizeof(bm->notice));
+		*fallback = c.reason != PERSIST_CHOSE_ONESHOT && c.reason != PERSIST_CHOSE_DEFAULT;
+	}
+	if (c.index >= 0)
+		return map[c.index];
+	for (size_t i = 0; i < bm->list.n; i++)
+		if (bm->list.items[i].recovery && !bm->failed_now[i])
+			return i;
+	return SIZE_MAX;
+}
+
+/* ---- the status screen ---- */
+
+static int print_record(void *ctx, const struct persist_record *rec)
+{
+	(void)ctx;
+	kefi_printf("  #%llu boot %llu %-7s %-8s %.*s\n", (unsigned long long)rec->seq,
+		    (unsigned long long)rec->boot_id, persist_level_name(rec->level),
+		    persist_source_name(rec->source), (int)(rec->msg_len > 90 ? 90 : rec->msg_len),
+		    rec->msg);
 	return 0;
 }
 
-/* Records this start in the persistent log (one durable record per boot). */
-static void log_start(struct persist_store *store, uint32_t starts)
+static void show_status(void *ctx)
 {
-	char msg[96];
+	const struct persist_boot_state *st;
+	void *buf;
+
+	(void)ctx;
+	kefi_printf("Keel boot manager %s: status\nKEEL-STATUS begin\n\n", KEEL_VERSION);
+	if (!bm->store) {
+		kefi_printf("  No usable persist partition: no attempts or log to show.\n");
+		return;
+	}
+	st = persist_boot_state(bm->store);
+	kefi_printf("  last-known-good: %s   tries per entry: %u\n\n  Last boot attempts:\n",
+		    st->lkg[0] ? st->lkg : "(none)", st->max_tries);
+	for (uint32_t i = st->n_history; i-- > 0 && i + 8 >= st->n_history;) {
+		const struct persist_attempt *a = &st->history[i];
+		kefi_printf("  boot %llu  %-24s reached %-8s %s\n", (unsigned long long)a->boot_id,
+			    a->entry, persist_stage_name(a->stage), persist_outcome_name(a->outcome));
+	}
+	kefi_printf("\n  Newest log records:\n");
+	buf = kefi_alloc(PERSIST_RECORD_MAX);
+	if (buf)
+		persist_log_last(bm->store, 10, NULL, print_record, NULL, buf, PERSIST_RECORD_MAX);
+	kefi_free(buf);
+}
+
+/* ---- booting ---- */
+
+struct start_ctx {
+	const struct bm_item *it;
+	uint64_t boot_id;
+};
+
+/* Right before StartImage: the Boot Loader Interface variables. */
+static void before_start(void *ctx)
+{
+	struct start_ctx *sc = ctx;
+
+	bli_set_selected(sc->it->e.id);
+	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu\n", sc->it->e.id,
+		    (unsigned long long)sc->boot_id);
+}
+
+/* systemd's boot counting names: rename before the boot, tell the OS. */
+static void count_in_file_name(const struct bm_item *it)
+{
+	char next[BM_FILE_NAME_MAX], path[BM_PATH_MAX + 32];
+	void *vol = bm->list.volumes[it->volume].handle;
 	int r;
 
-	kfmt_snprintf(msg, sizeof(msg), "bootmgr %s started (start %u)", KEEL_VERSION, starts);
-	r = persist_log_append(store, PERSIST_LEVEL_INFO, PERSIST_SRC_BOOTMGR, msg, NULL, 0);
-	if (r == 0)
-		r = persist_log_commit(store);
-	if (r == 0)
-		kefi_printf("KEEL-PERSIST-LOG status=ok message=\"%s\"\n", msg);
-	else
-		kefi_printf("KEEL-PERSIST-LOG status=failed reason=\"%s\"\n", persist_strerror(r));
+	if (!it->e.count.counting) {
+		bli_set_boot_count_path(NULL);
+		return;
+	}
+	if (bm_bootcount_next_name(it->e.file_name, ".conf", next, sizeof(next)) < 0)
+		return;
+	kfmt_snprintf(path, sizeof(path), "%s\\%s", it->dir, it->e.file_name);
+	r = kefi_file_rename(vol, path, next);
+	if (r != KEFI_OK) {
+		kefi_printf("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
+			    kefi_strerror(r));
+		return;
+	}
+	bm_bootcount_path(it->dir, next, path, sizeof(path));
+	bli_set_boot_count_path(path);
+	kefi_printf("KEEL-BOOTCOUNT file=%s\n", path);
+}
+
+static void build_cmdline(const struct bm_item *it, const char *edited, uint64_t boot_id,
+			  char *out, size_t cap)
+{
+	bm_buf b;
+	char uuid[PERSIST_GUID_STRING_LEN + 1];
+
+	bm_buf_init(&b, out, cap);
+	bm_buf_str(&b, edited ? edited : it->e.options);
+	if (boot_id) {
+		bm_buf_str(&b, b.len ? " keel.boot_id=" : "keel.boot_id=");
+		bm_buf_u64(&b, boot_id);
+	}
+	if (bm->pick.found) {
+		bm_buf_str(&b, " keel.persist=PARTUUID=");
+		bm_buf_str(&b, persist_guid_to_string(&bm->pick.uuid, uuid));
+	}
+}
+
+/* Starts an OS entry or another system's loader. Returns false if it could
+ * not be loaded (the attempt then counts as failed). */
+static bool boot_item(const struct bm_item *it, const char *edited, const char *why)
+{
+	char *cmdline = bm->cmdline;
+	struct start_ctx sc = { .it = it };
+	struct boot_image img = { .volume = bm->list.volumes[it->volume].handle };
+	const char *what = "";
+	uint64_t status = 0;
+	char idtext[24];
+	int err = 0;
+
+	if (bm->store && bm_item_counted(it)) {
+		int r = persist_boot_begin_attempt(bm->store, it->e.id, &sc.boot_id);
+		if (r != 0)
+			kefi_printf("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->e.id,
+				    persist_strerror(r));
+		else {
+			kefi_printf("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->e.id,
+				    (unsigned long long)sc.boot_id);
+			persist_set_boot_id(bm->store, sc.boot_id);
+			note(PERSIST_LEVEL_NOTICE, "booting '%s' (%s), boot id %llu", it->e.id, why,
+			     (unsigned long long)sc.boot_id);
+		}
+	} else if (bm->store)
+		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->e.id, why);
+	kfmt_snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)sc.boot_id);
+	if (sc.boot_id)
+		kefi_var_set(&keel_vendor, KEEL_VAR_BOOT_ID, idtext, bm_strlen(idtext), false);
+	if (it->kind == BM_KIND_BLS) {
+		count_in_file_name(it);
+		build_cmdline(it, edited, sc.boot_id, cmdline, CMDLINE_MAX);
+		img.path = it->e.linux_path[0] ? it->e.linux_path : it->e.efi_path;
+		for (uint32_t i = 0; i < it->e.n_initrd && i < BOOT_INITRD_MAX; i++)
+			img.initrds[img.n_initrds++] = it->e.initrd[i];
+		img.cmdline = cmdline;
+	} else
+		img.path = it->e.efi_path;
+	kefi_watchdog_arm(MENU_WATCHDOG_S);
+	if (boot_start(&img, before_start, &sc, &err, &what, &status) == BOOT_LOAD_FAILED) {
+		kefi_printf("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->e.id,
+			    what, kefi_strerror(err));
+		kefi_printf("Keel: cannot load %s of '%s': %s. Counted as a failed attempt; "
+			    "trying the next entry.\n", what, it->e.title, kefi_strerror(err));
+		note(PERSIST_LEVEL_ERR, "cannot load %s of '%s': %s; counted as a failed attempt",
+		     what, it->e.id, kefi_strerror(err));
+		return false;
+	}
+	kefi_printf("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->e.id,
+		    (unsigned long long)status);
+	note(PERSIST_LEVEL_WARNING, "'%s' returned to the boot manager (status 0x%llx)", it->e.id,
+	     (unsigned long long)status);
+	return true;
+}
+
+static const char *current_cmdline(void *ctx, size_t index)
+{
+	(void)ctx;
+	return bm->list.items[index].e.options;
+}
+
+/* Whether to show the menu, and its countdown (-1: wait). */
+static bool want_menu(int *timeout)
+{
+	int mode = bm->conf.timeout_mode;
+
+	*timeout = (int)bm->conf.timeout_sec;
+	if (bm->timeout_override >= 0) {
+		mode = BM_TIMEOUT_SECONDS;
+		*timeout = bm->timeout_override;
+	}
+	if (bm->conf.menu == BM_MENU_FORCED || mode == BM_TIMEOUT_MENU_FORCE) {
+		*timeout = bm->conf.menu == BM_MENU_FORCED && mode == BM_TIMEOUT_SECONDS &&
+				   *timeout > 0 ? *timeout : -1;
+		return true;
+	}
+	if (mode == BM_TIMEOUT_MENU_DISABLED)
+		return false;
+	if (bm->conf.menu == BM_MENU_HIDDEN || mode == BM_TIMEOUT_MENU_HIDDEN || *timeout == 0)
+		return kefi_key_read(0) != 0; /* a key pressed during the hidden menu */
+	return true;
+}
+
+static void run_builtin(const struct bm_item *it)
+{
+	kefi_printf("KEEL-BOOT status=builtin id=%s\n", it->e.id);
+	if (it->kind == BM_KIND_FIRMWARE) {
+		int r = kefi_reboot_to_firmware();
+		kefi_printf("Keel: cannot reboot into firmware setup: %s\n", kefi_strerror(r));
+		return;
+	}
+	if (it->kind == BM_KIND_REBOOT)
+		kefi_reboot();
+	kefi_printf("KEEL-POWEROFF\n");
+	kefi_power_off();
+}
+
+__attribute__((noreturn)) static void boot_loop(void)
+{
+	char *edit = bm->edit;
+	bool show_menu;
+	int timeout;
+
+	show_menu = want_menu(&timeout);
+	for (;;) {
+		bool fallback, edited = false;
+		size_t pick = choose(&fallback);
+		const char *why = "default";
+
+		describe_states();
+		if (fallback) {
+			kefi_printf("KEEL-FALLBACK reason=\"%s\"\n", bm->notice);
+			note(PERSIST_LEVEL_WARNING, "fallback: %s", bm->notice);
+			why = "fallback";
+		} else if (bm->notice[0])
+			kefi_printf("KEEL-CHOICE note=\"%s\"\n", bm->notice);
+		if (pick == SIZE_MAX) {
+			kefi_printf("KEEL-CHOICE none reason=\"no entry can boot automatically\"\n");
+			show_menu = true;
+			timeout = -1;
+		}
+		if (show_menu) {
+			struct menu_item items[BM_ITEMS_MAX];
+			struct menu m = { .items = items, .n = bm->list.n, .timeout_s = timeout,
+					  .notice = bm->notice[0] ? bm->notice : NULL,
+					  .status = show_status };
+			for (size_t i = 0; i < bm->list.n; i++) {
+				items[i].id = bm->list.items[i].e.id;
+				items[i].title = bm->list.items[i].e.title;
+				items[i].state = bm->states[i];
+				items[i].editable = bm->conf.editor &&
+						    bm->list.items[i].kind == BM_KIND_BLS;
+			}
+			m.selected = pick == SIZE_MAX ? 0 : pick;
+			pick = menu_run(&m, current_cmdline, edit, CMDLINE_MAX, &edited);
+			why = "chosen in the menu";
+		}
+		if (bm->list.items[pick].kind > BM_KIND_FOREIGN) {
+			run_builtin(&bm->list.items[pick]);
+			show_menu = true;
+			timeout = -1;
+			continue;
+		}
+		if (boot_item(&bm->list.items[pick], edited ? edit : NULL, why)) {
+			/* The image returned: back to the menu, waiting for the user. */
+			show_menu = true;
+			timeout = -1;
+			continue;
+		}
+		bm->failed_now[pick] = true;
+		if (show_menu)
+			timeout = -1; /* chosen by hand: let the user choose again */
+	}
 }
 
 int keel_efi_main(void)
 {
-	static struct persist_store store; /* large: not on the firmware stack */
-	static struct persist_efi pe;
-	struct persist_pick pick = { 0 };
+	uint64_t t0 = kefi_time_us();
 	uint32_t starts;
 
+	bm = kefi_alloc(sizeof(*bm));
+	if (!bm) {
+		kefi_printf("Keel: out of firmware memory at start.\n");
+		return 1;
+	}
+	/* Never switched off: a hang here or in a kernel's EFI stub resets the
+	 * machine, and the next boot counts the attempt as failed. */
+	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
 	starts = count_start();
 	kefi_printf("KEEL-BOOTMGR version=%s starts=%u\n", KEEL_VERSION, starts);
-	kefi_self_partuuid(&pick.self_uuid);
-	inventory_disks(&pick);
-	inventory_volumes();
-	if (open_store(&pick, &store, &pe) == 0) {
-		log_start(&store, starts);
-		persist_close(&store);
+	bli_announce(t0);
+	kefi_self_partuuid(&bm->pick.self_uuid);
+	inventory_disks(&bm->pick);
+	open_store(starts);
+	load_config();
+	if (discover(&bm->list) != KEFI_OK) {
+		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
+		kefi_power_off();
 	}
-	start_next();
-	kefi_printf("KEEL-POWEROFF\n");
-	kefi_power_off();
+	collect_ids();
+	load_requests();
+	boot_loop();
 }

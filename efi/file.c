@@ -64,6 +64,42 @@ void *kefi_self_volume(void)
 	return li->DeviceHandle;
 }
 
+int kefi_self_path(char *out, size_t size)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	CHAR16 *text;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
+					&LoadedImageProtocol, (void **)&li)) ||
+	    !li->FilePath)
+		return KEFI_ENOTFOUND;
+	text = DevicePathToStr(li->FilePath);
+	if (!text)
+		return KEFI_ENOMEM;
+	kefi_from_ucs2(text, out, size);
+	FreePool(text);
+	return KEFI_OK;
+}
+
+int kefi_self_options(char *out, size_t size)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	CHAR16 w[512];
+	UINTN n;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
+					&LoadedImageProtocol, (void **)&li)))
+		return KEFI_ENOTFOUND;
+	n = li->LoadOptions ? li->LoadOptionsSize / sizeof(CHAR16) : 0;
+	if (n >= sizeof(w) / sizeof(w[0]))
+		n = sizeof(w) / sizeof(w[0]) - 1;
+	if (n)
+		CopyMem(w, li->LoadOptions, n * sizeof(CHAR16));
+	w[n] = 0;
+	kefi_from_ucs2(w, out, size);
+	return KEFI_OK;
+}
+
 int kefi_self_partuuid(kefi_guid *uuid)
 {
 	void *self = kefi_self_volume();
@@ -137,13 +173,139 @@ int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 	return KEFI_OK;
 }
 
-int kefi_image_start(void *volume, const char *path, const char *cmdline, uint64_t *exit_status)
+int kefi_file_size(void *volume, const char *path, uint64_t *size)
+{
+	EFI_FILE_HANDLE f;
+	EFI_FILE_INFO *info;
+	EFI_STATUS st = open_file(volume, path, &f);
+
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	info = LibFileInfo(f);
+	uefi_call_wrapper(f->Close, 1, f);
+	if (!info)
+		return KEFI_EIO;
+	*size = info->FileSize;
+	FreePool(info);
+	return KEFI_OK;
+}
+
+int kefi_file_read_at(void *volume, const char *path, uint64_t offset, void *buf, size_t len,
+		      size_t *got)
+{
+	EFI_FILE_HANDLE f;
+	UINTN n = len;
+	EFI_STATUS st = open_file(volume, path, &f);
+
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	st = uefi_call_wrapper(f->SetPosition, 2, f, offset);
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->Read, 3, f, &n, buf);
+	uefi_call_wrapper(f->Close, 1, f);
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	*got = n;
+	return KEFI_OK;
+}
+
+int kefi_file_rename(void *volume, const char *path, const char *new_name)
+{
+	EFI_FILE_HANDLE root = LibOpenRoot(volume), f;
+	EFI_FILE_INFO *info, *renamed;
+	CHAR16 *wpath, *wname;
+	UINTN size;
+	EFI_STATUS st;
+
+	if (!root)
+		return KEFI_ENOTFOUND;
+	wpath = kefi_to_ucs2(path);
+	st = wpath ? uefi_call_wrapper(root->Open, 5, root, &f, wpath,
+				       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0)
+		   : EFI_OUT_OF_RESOURCES;
+	if (wpath)
+		FreePool(wpath);
+	uefi_call_wrapper(root->Close, 1, root);
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	info = LibFileInfo(f);
+	wname = kefi_to_ucs2(new_name);
+	if (!info || !wname) {
+		st = EFI_OUT_OF_RESOURCES;
+		goto out;
+	}
+	size = SIZE_OF_EFI_FILE_INFO + (StrLen(wname) + 1) * sizeof(CHAR16);
+	renamed = AllocateZeroPool(size);
+	if (!renamed) {
+		st = EFI_OUT_OF_RESOURCES;
+		goto out;
+	}
+	CopyMem(renamed, info, SIZE_OF_EFI_FILE_INFO);
+	renamed->Size = size;
+	StrCpy(renamed->FileName, wname);
+	st = uefi_call_wrapper(f->SetInfo, 4, f, &GenericFileInfo, size, renamed);
+	FreePool(renamed);
+	if (!EFI_ERROR(st))
+		st = uefi_call_wrapper(f->Flush, 1, f);
+out:
+	if (info)
+		FreePool(info);
+	if (wname)
+		FreePool(wname);
+	uefi_call_wrapper(f->Close, 1, f);
+	return kefi_from_status(st);
+}
+
+int kefi_dir_list(void *volume, const char *path, size_t max, kefi_dirent **list, size_t *count)
+{
+	EFI_FILE_HANDLE dir;
+	UINTN bufsize = SIZE_OF_EFI_FILE_INFO + 512 * sizeof(CHAR16);
+	EFI_FILE_INFO *info;
+	kefi_dirent *out;
+	size_t n = 0;
+	EFI_STATUS st = open_file(volume, path, &dir);
+
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	info = AllocatePool(bufsize);
+	out = kefi_alloc((max ? max : 1) * sizeof(*out));
+	if (!info || !out) {
+		st = EFI_OUT_OF_RESOURCES;
+		goto fail;
+	}
+	while (n < max) {
+		UINTN len = bufsize;
+		st = uefi_call_wrapper(dir->Read, 3, dir, &len, info);
+		if (EFI_ERROR(st))
+			goto fail;
+		if (len == 0)
+			break; /* end of the directory */
+		if (info->FileName[0] == L'.' &&
+		    (!info->FileName[1] || (info->FileName[1] == L'.' && !info->FileName[2])))
+			continue;
+		kefi_from_ucs2(info->FileName, out[n].name, sizeof(out[n].name));
+		out[n].size = info->FileSize;
+		out[n].dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
+		n++;
+	}
+	FreePool(info);
+	uefi_call_wrapper(dir->Close, 1, dir);
+	*list = out;
+	*count = n;
+	return KEFI_OK;
+fail:
+	if (info)
+		FreePool(info);
+	kefi_free(out);
+	uefi_call_wrapper(dir->Close, 1, dir);
+	return kefi_from_status(st);
+}
+
+int kefi_image_load(void *volume, const char *path, void **image)
 {
 	CHAR16 *wpath = kefi_to_ucs2(path);
 	EFI_DEVICE_PATH *dp = wpath ? FileDevicePath(volume, wpath) : NULL;
 	EFI_HANDLE child = NULL;
-	EFI_LOADED_IMAGE *li;
-	CHAR16 *wcmd = NULL;
 	EFI_STATUS st;
 
 	if (wpath)
@@ -154,18 +316,54 @@ int kefi_image_start(void *volume, const char *path, const char *cmdline, uint64
 	FreePool(dp);
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
-	if (cmdline && (wcmd = kefi_to_ucs2(cmdline)) &&
-	    !EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, child, &LoadedImageProtocol,
-					 (void **)&li))) {
-		li->LoadOptions = wcmd;
-		li->LoadOptionsSize = (UINT32)(StrLen(wcmd) + 1) * sizeof(CHAR16);
-	}
-	st = uefi_call_wrapper(BS->StartImage, 3, child, NULL, NULL);
-	if (wcmd)
-		FreePool(wcmd);
+	*image = child;
+	return KEFI_OK;
+}
+
+int kefi_image_set_options(void *image, const char *cmdline)
+{
+	EFI_LOADED_IMAGE *li;
+	CHAR16 *wcmd;
+	EFI_STATUS st = uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+					  (void **)&li);
+
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	wcmd = kefi_to_ucs2(cmdline ? cmdline : "");
+	if (!wcmd)
+		return KEFI_ENOMEM;
+	/* Owned by the image from now on: a started kernel may keep pointing
+	 * at it, so it is never freed. */
+	li->LoadOptions = wcmd;
+	li->LoadOptionsSize = (UINT32)(StrLen(wcmd) + 1) * sizeof(CHAR16);
+	return KEFI_OK;
+}
+
+int kefi_image_run(void *image, uint64_t *exit_status)
+{
+	EFI_STATUS st = uefi_call_wrapper(BS->StartImage, 3, image, NULL, NULL);
+
 	if (exit_status)
 		*exit_status = st;
 	return KEFI_OK;
+}
+
+void kefi_image_unload(void *image)
+{
+	if (image)
+		uefi_call_wrapper(BS->UnloadImage, 1, image);
+}
+
+int kefi_image_start(void *volume, const char *path, const char *cmdline, uint64_t *exit_status)
+{
+	void *image;
+	int r = kefi_image_load(volume, path, &image);
+
+	if (r == KEFI_OK && cmdline && (r = kefi_image_set_options(image, cmdline)) != KEFI_OK) {
+		kefi_image_unload(image);
+		return r;
+	}
+	return r == KEFI_OK ? kefi_image_run(image, exit_status) : r;
 }
 
 int kefi_var_get(const kefi_guid *vendor, const char *name, void *buf, size_t *size)
@@ -202,4 +400,44 @@ int kefi_var_set(const kefi_guid *vendor, const char *name, const void *data, si
 	st = uefi_call_wrapper(RT->SetVariable, 5, wname, &guid, attrs, size, (void *)data);
 	FreePool(wname);
 	return kefi_from_status(st);
+}
+
+int kefi_var_set_str(const kefi_guid *vendor, const char *name, const char *value,
+		     bool persistent)
+{
+	CHAR16 *w = kefi_to_ucs2(value);
+	int r;
+
+	if (!w)
+		return KEFI_ENOMEM;
+	r = kefi_var_set(vendor, name, w, (StrLen(w) + 1) * sizeof(CHAR16), persistent);
+	FreePool(w);
+	return r;
+}
+
+int kefi_var_get_str(const kefi_guid *vendor, const char *name, char *out, size_t size)
+{
+	CHAR16 w[256];
+	size_t len = sizeof(w) - sizeof(CHAR16);
+	int r = kefi_var_get(vendor, name, w, &len);
+
+	if (r != KEFI_OK)
+		return r;
+	w[len / sizeof(CHAR16)] = 0;
+	kefi_from_ucs2(w, out, size);
+	return KEFI_OK;
+}
+
+int kefi_var_delete(const kefi_guid *vendor, const char *name)
+{
+	CHAR16 *wname = kefi_to_ucs2(name);
+	EFI_GUID guid;
+	EFI_STATUS st;
+
+	if (!wname)
+		return KEFI_ENOMEM;
+	CopyMem(&guid, (void *)vendor->b, sizeof(guid));
+	st = uefi_call_wrapper(RT->SetVariable, 5, wname, &guid, 0, 0, NULL);
+	FreePool(wname);
+	return st == EFI_NOT_FOUND ? KEFI_OK : kefi_from_status(st);
 }

@@ -117,11 +117,56 @@ bool kefi_file_exists(void *volume_handle, const char *path);
 
 /* The handle of the volume this application was loaded from. */
 void *kefi_self_volume(void);
+/* The file path this application was loaded from ("\\EFI\\BOOT\\BOOTX64.EFI"). */
+int kefi_self_path(char *out, size_t size);
+/* The command line this application was started with ("" if none). */
+int kefi_self_options(char *out, size_t size);
 /* The GPT PARTUUID of that volume; KEFI_ENOTFOUND if it is not a GPT
  * partition (e.g. loaded over the network or from a whole-disk FAT). */
 int kefi_self_partuuid(kefi_guid *uuid);
 
+/* Reads at most `len` bytes at `offset` of a file into buf; *got receives
+ * the count (short at the end of the file). For headers of large files. */
+int kefi_file_read_at(void *volume_handle, const char *path, uint64_t offset, void *buf,
+		      size_t len, size_t *got);
+/* Size of a file in bytes. */
+int kefi_file_size(void *volume_handle, const char *path, uint64_t *size);
+/* Renames a file within its directory (new_name is a bare file name). */
+int kefi_file_rename(void *volume_handle, const char *path, const char *new_name);
+
+/* One directory entry. */
+typedef struct kefi_dirent {
+	char name[128];          /* file name (non-ASCII characters become '?') */
+	uint64_t size;
+	bool dir;
+} kefi_dirent;
+
+/* Lists a directory (without "." and ".."), unsorted; caller frees *list
+ * with kefi_free(). KEFI_ENOTFOUND if the directory does not exist. At most
+ * `max` entries are returned. */
+int kefi_dir_list(void *volume_handle, const char *path, size_t max, kefi_dirent **list,
+		  size_t *count);
+
 /* ---- images ------------------------------------------------------------- */
+
+/* Loads the EFI program at `path` on `volume_handle` (the firmware reads and
+ * checks it) without starting it; *image receives an opaque handle. */
+int kefi_image_load(void *volume_handle, const char *path, void **image);
+/* Sets the command line (UTF-8, copied) the loaded image sees in LoadOptions. */
+int kefi_image_set_options(void *image, const char *cmdline);
+/* Starts a loaded image. Returns when it exits; *exit_status receives its
+ * EFI status. The image is unloaded by the firmware once it has exited. */
+int kefi_image_run(void *image, uint64_t *exit_status);
+/* Unloads an image that was loaded but not started. */
+void kefi_image_unload(void *image);
+/*
+ * Offers `data` as the initrd of the next Linux kernel through the Load File
+ * 2 protocol on the LINUX_EFI_INITRD_MEDIA_GUID device path (how kernels
+ * since 5.8 fetch their initrd). The data must stay valid until
+ * kefi_initrd_unregister(). Returns KEFI_EINVAL if one is registered already.
+ */
+int kefi_initrd_register(const void *data, size_t size);
+void kefi_initrd_unregister(void);
 
 /*
  * Loads the EFI program at `path` on `volume_handle` and starts it with the
@@ -139,6 +184,58 @@ int kefi_image_start(void *volume_handle, const char *path, const char *cmdline,
 int kefi_var_get(const kefi_guid *vendor, const char *name, void *buf, size_t *size);
 int kefi_var_set(const kefi_guid *vendor, const char *name, const void *data, size_t size,
 		 bool persistent);
+
+/* UTF-16 string variables (the Boot Loader Interface's kind): the text is
+ * converted from/to ASCII; set writes a NUL-terminated UCS-2 string. */
+int kefi_var_set_str(const kefi_guid *vendor, const char *name, const char *value,
+		     bool persistent);
+int kefi_var_get_str(const kefi_guid *vendor, const char *name, char *out, size_t size);
+/* Deletes a variable (absent is fine). */
+int kefi_var_delete(const kefi_guid *vendor, const char *name);
+
+/* ---- keyboard (console and serial terminal) -------------------------------- */
+
+/* Keys: printable characters as themselves, Enter '\r', Backspace '\b',
+ * Escape 0x1b, and these for the keys without a character. */
+enum {
+	KEFI_KEY_UP = 0x101,
+	KEFI_KEY_DOWN,
+	KEFI_KEY_RIGHT,
+	KEFI_KEY_LEFT,
+	KEFI_KEY_HOME,
+	KEFI_KEY_END,
+	KEFI_KEY_PGUP,
+	KEFI_KEY_PGDN,
+	KEFI_KEY_DELETE,
+	KEFI_KEY_F1,
+};
+/* Waits up to timeout_us (0: just look, UINT64_MAX: forever) for a key.
+ * Returns the key, or 0 if none came. */
+int kefi_key_read(uint64_t timeout_us);
+/* Discards keys typed so far. */
+void kefi_key_flush(void);
+
+/* ---- screen -------------------------------------------------------------- */
+
+/* Clears the console screen (the serial terminal gets the same escape). */
+void kefi_screen_clear(void);
+/* Text columns and rows of the console (80x25 if unknown). */
+void kefi_screen_size(unsigned *cols, unsigned *rows);
+/* Switches the console to text mode `mode` (firmware numbering); "max"
+ * is the mode with most cells. Returns KEFI_E* on failure. */
+int kefi_screen_set_mode(int mode);
+int kefi_screen_mode_max(void);
+
+/* ---- firmware ------------------------------------------------------------ */
+
+/* The firmware's vendor string and revision, and the UEFI revision
+ * (major << 16 | minor, as in the system table). */
+void kefi_firmware_info(char *vendor, size_t size, uint32_t *fw_revision, uint32_t *uefi_revision);
+/* True if the firmware can boot into its setup screen on request. */
+bool kefi_firmware_setup_supported(void);
+/* Asks for the firmware setup screen at the next boot and resets. Returns
+ * only on failure. */
+int kefi_reboot_to_firmware(void);
 
 /* ---- power -------------------------------------------------------------- */
 

@@ -22,7 +22,8 @@ EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .r
                 -j '.rel.*' -j '.rela.*' -j .reloc
 
 # The firmware-side wrapper objects every EFI application links.
-KEFI_SRCS := efi/entry.c efi/util.c efi/console.c efi/block.c efi/file.c efi/kfmt.c
+KEFI_SRCS := efi/entry.c efi/util.c efi/console.c efi/block.c efi/file.c efi/kfmt.c \
+             efi/initrd.c efi/input.c
 KEFI_FW_OBJS := $(KEFI_SRCS:%.c=$(B)/fw/%.o)
 
 # efi/ sources see gnu-efi; nothing else does.

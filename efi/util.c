@@ -135,6 +135,49 @@ void kefi_reboot(void)
 		__asm__ volatile("hlt");
 }
 
+void kefi_firmware_info(char *vendor, size_t size, uint32_t *fw_revision, uint32_t *uefi_revision)
+{
+	kefi_from_ucs2(ST->FirmwareVendor, vendor, size);
+	*fw_revision = ST->FirmwareRevision;
+	*uefi_revision = ST->Hdr.Revision;
+}
+
+/* OsIndications bit: boot to the firmware's user interface (UEFI 8.5.4). */
+#define OS_INDICATIONS_BOOT_TO_FW_UI 0x1ull
+
+bool kefi_firmware_setup_supported(void)
+{
+	EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINT64 supported = 0;
+	UINTN size = sizeof(supported);
+
+	return !EFI_ERROR(uefi_call_wrapper(RT->GetVariable, 5, L"OsIndicationsSupported", &global,
+					    NULL, &size, &supported)) &&
+	       (supported & OS_INDICATIONS_BOOT_TO_FW_UI);
+}
+
+int kefi_reboot_to_firmware(void)
+{
+	EFI_GUID global = EFI_GLOBAL_VARIABLE;
+	UINT64 ind = 0;
+	UINTN size = sizeof(ind);
+	EFI_STATUS st;
+
+	if (!kefi_firmware_setup_supported())
+		return KEFI_EUNSUPPORTED;
+	if (EFI_ERROR(uefi_call_wrapper(RT->GetVariable, 5, L"OsIndications", &global, NULL, &size,
+					&ind)))
+		ind = 0;
+	ind |= OS_INDICATIONS_BOOT_TO_FW_UI;
+	st = uefi_call_wrapper(RT->SetVariable, 5, L"OsIndications", &global,
+			       EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+				       EFI_VARIABLE_RUNTIME_ACCESS,
+			       sizeof(ind), &ind);
+	if (EFI_ERROR(st))
+		return kefi_from_status(st);
+	kefi_reboot();
+}
+
 int kefi_watchdog_arm(unsigned seconds)
 {
 	/* Watchdog code 0x10000 and up are free for applications (UEFI 7.5.1). */

@@ -361,13 +361,13 @@ static void push_attempt(struct persist_boot_state *st, uint64_t boot_id, const 
 
 /* Best-effort log records about a begun attempt: the state is what counts,
  * and it is already durable when these are written. */
-static void log_begin(struct persist_store *s, const struct persist_attempt *failed,
-		      const char *id)
+/* Logs the crash record of an attempt found to have failed. */
+static void log_failed(struct persist_store *s, const struct persist_attempt *failed)
 {
 	char text[192];
 	struct sbuf b;
 
-	if (failed) {
+	{
 		const struct persist_entry *e = persist_boot_find(s, failed->entry);
 		struct persist_crash c;
 
@@ -388,6 +388,16 @@ static void log_begin(struct persist_store *s, const struct persist_attempt *fai
 		c.details_len = pz_strnlen(text, sizeof(text));
 		persist_crash_append(s, PERSIST_SRC_BOOTMGR, &c);
 	}
+}
+
+static void log_begin(struct persist_store *s, const struct persist_attempt *failed,
+		      const char *id)
+{
+	char text[192];
+	struct sbuf b;
+
+	if (failed)
+		log_failed(s, failed);
 	sb_init(&b, text, sizeof(text));
 	sb_str(&b, "boot ");
 	sb_u64(&b, s->boot_id);
@@ -397,6 +407,25 @@ static void log_begin(struct persist_store *s, const struct persist_attempt *fai
 	sb_finish(&b);
 	persist_log_append(s, PERSIST_LEVEL_NOTICE, PERSIST_SRC_BOOTMGR, text, NULL, 0);
 	persist_log_commit(s);
+}
+
+int persist_boot_conclude(struct persist_store *s)
+{
+	struct persist_boot_state st;
+	struct persist_attempt failed, *f;
+	int r;
+
+	if (!s)
+		return PERSIST_E_INVAL;
+	st = s->state;
+	f = fail_running(&st, persist_now_wall(s));
+	if (!f)
+		return 0;
+	failed = *f;
+	if ((r = state_commit(s, &st)))
+		return r;
+	log_failed(s, &failed);
+	return 1;
 }
 
 int persist_boot_begin_attempt(struct persist_store *s, const char *entry_id, uint64_t *boot_id)

@@ -22,4 +22,9 @@
  * (uint32 little-endian). Lets tests see that variables survive reboots. */
 #define KEEL_VAR_BOOTMGR_STARTS "KeelBootmgrStarts"
 
+/* Volatile: the boot id of the attempt bootmgr started (ASCII decimal), for
+ * an OS that cannot see its kernel command line (also passed there as
+ * keel.boot_id=). */
+#define KEEL_VAR_BOOT_ID "KeelBootId"
+
 #endif

@@ -412,6 +412,12 @@ const char *persist_cause_name(int cause);
  * before it returns. Consumes the one-shot. *boot_id receives the id. */
 int persist_boot_begin_attempt(struct persist_store *s, const char *entry_id,
 			       uint64_t *boot_id);
+/* Counts an attempt that is still running (a new boot has begun, so it
+ * never reached golden) as failed, durably, with its crash record of cause
+ * unknown — what persist_boot_begin_attempt does first. Call it before
+ * persist_boot_choose so the choice sees the entry's real count. Returns 1
+ * if an attempt was concluded, 0 if none was running, or PERSIST_E*. */
+int persist_boot_conclude(struct persist_store *s);
 /* Records that attempt boot_id reached stage (never lowers it). GOLDEN is
  * the same as persist_boot_mark_golden. PERSIST_E_STALE if the attempt has
  * already been counted as failed, PERSIST_E_NOTFOUND if unknown. */

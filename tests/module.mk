@@ -15,12 +15,21 @@ $(B)/tests/accel: $(B)/tests/accel_probe $(OVMF_CODE)
 # A tiny EFI program bootmgr chain-loads in the system tests.
 $(B)/tests/next.so: $(B)/fw/tests/next_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
 
-# Test disks: the bootable one carries next.efi too; the data one has an
-# empty ESP (distinct GUIDs, so each disk is identifiable in the markers).
-$(B)/tests/chain.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/next.efi images/mkdisk.sh
+# Test disks: the bootable one has one Boot Loader Specification entry that
+# starts next.efi, and a hidden menu; the data one has an empty ESP
+# (distinct GUIDs, so each disk is identifiable in the markers).
+$(B)/tests/esp/chain/loader.conf:
+	@mkdir -p $(@D) && printf 'timeout 0\n' >$@
+$(B)/tests/esp/chain/next.conf:
+	@mkdir -p $(@D) && printf 'title Test program\nefi /EFI/keel-test/next.efi\noptions chain-test\n' >$@
+$(B)/tests/chain.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/next.efi images/mkdisk.sh \
+		$(B)/tests/esp/chain/loader.conf $(B)/tests/esp/chain/next.conf
 	@sh images/mkdisk.sh $@ --disk-guid 4b45454c-0000-4000-8000-0000000000c1 \
 		--esp-uuid 4b45454c-0000-4000-8000-0000000000c2 \
-		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI' $(B)/tests/next.efi='\EFI\BOOT\next.efi'
+		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI' \
+		$(B)/tests/next.efi='\EFI\keel-test\next.efi' \
+		$(B)/tests/esp/chain/loader.conf='\loader\loader.conf' \
+		$(B)/tests/esp/chain/next.conf='\loader\entries\next.conf'
 $(B)/tests/data.img: images/mkdisk.sh
 	@mkdir -p $(@D)
 	@sh images/mkdisk.sh $@ --size 300 --esp-size 260 --label KEEL-DATA \
@@ -50,3 +59,52 @@ $(B)/tests/persist_boot_test: $(B)/tests/persist_boot_test.o $(HARNESS_OBJS) $(U
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 SYSTEM_TESTS += $(B)/tests/persist_boot_test
 SYSTEM_TEST_INPUTS += $(B)/tests/persist-blank.img $(B)/recovery/recovery
+
+# ---- bootmgr system tests (tests/bootmgr_test.c) ----
+# Disk A: Keel's ESP (menu forced) with one entry, and a persist partition.
+# Disk B: another ESP with its own entry plus Windows's and another
+# distribution's loaders (test programs standing in for them).
+# Disk C: only a removable-media fallback loader.
+# Disk F: Keel's ESP with a hidden menu and a persist partition, for the
+# counting and fallback scenarios (the test adds entries as it goes).
+$(B)/tests/bm-a.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/next.efi images/mkdisk.sh \
+		tests/bootmgr-esp/a-loader.conf tests/bootmgr-esp/a.conf
+	@sh images/mkdisk.sh $@ --label KEEL-A --disk-guid 4b45454c-0000-4000-8000-0000000000a1 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000a2 \
+		--part $(PERSIST_TYPE_GUID):4b45454c-0000-4000-8000-0000000000a3:16:persist \
+		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI' \
+		$(B)/tests/next.efi='\EFI\keel-test\next.efi' \
+		tests/bootmgr-esp/a-loader.conf='\loader\loader.conf' \
+		tests/bootmgr-esp/a.conf='\loader\entries\a.conf'
+$(B)/tests/bm-b.img: $(B)/tests/next.efi images/mkdisk.sh tests/bootmgr-esp/b.conf
+	@sh images/mkdisk.sh $@ --label KEEL-B --disk-guid 4b45454c-0000-4000-8000-0000000000b1 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000b2 \
+		$(B)/tests/next.efi='\EFI\keel-test\next.efi' \
+		$(B)/tests/next.efi='\EFI\Microsoft\Boot\bootmgfw.efi' \
+		$(B)/tests/next.efi='\EFI\otheros\shimx64.efi' \
+		tests/bootmgr-esp/b.conf='\loader\entries\b.conf'
+$(B)/tests/bm-c.img: $(B)/tests/next.efi images/mkdisk.sh
+	@sh images/mkdisk.sh $@ --label KEEL-C --disk-guid 4b45454c-0000-4000-8000-0000000000c5 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000c6 \
+		$(B)/tests/next.efi='\EFI\BOOT\BOOTX64.EFI'
+$(B)/tests/bm-f.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/next.efi images/mkdisk.sh \
+		tests/bootmgr-esp/f-loader.conf tests/bootmgr-esp/old.conf
+	@sh images/mkdisk.sh $@ --label KEEL-F --disk-guid 4b45454c-0000-4000-8000-0000000000f7 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000f8 \
+		--part $(PERSIST_TYPE_GUID):4b45454c-0000-4000-8000-0000000000f9:16:persist \
+		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI' \
+		$(B)/tests/next.efi='\EFI\keel-test\next.efi' \
+		tests/bootmgr-esp/f-loader.conf='\loader\loader.conf' \
+		tests/bootmgr-esp/old.conf='\loader\entries\old.conf'
+
+# bootctl from Debian's systemd-boot package (for `bootctl status`).
+$(B)/tests/bootctl.stamp: images/fetch-deb.sh
+	@sh images/fetch-deb.sh systemd-boot $(B)/tests/systemd-boot
+	@touch $@
+
+$(B)/tests/bootmgr_test: $(B)/tests/bootmgr_test.o $(HARNESS_OBJS) $(UNIT_MAIN)
+	$(CC) $(HOST_LDFLAGS) $^ -o $@
+SYSTEM_TESTS += $(B)/tests/bootmgr_test
+SYSTEM_TEST_INPUTS += $(B)/tests/bm-a.img $(B)/tests/bm-b.img $(B)/tests/bm-c.img \
+	$(B)/tests/bm-f.img $(B)/tests/bootctl.stamp
+DEBIAN_PACKAGES += mtools util-linux

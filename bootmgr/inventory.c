@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/* Disks, partitions and file systems the firmware exposes (inventory.h). */
+#include "bootmgr/inventory.h"
+
+#include "bootmgr/gpt.h"
+#include "efi/kefi.h"
+#include "libpersist/persist.h"
+
+struct part_ctx {
+	size_t disk;
+	bool self_disk;          /* this disk holds bootmgr's own volume */
+	persist_guid first_persist;
+	bool has_persist;
+	struct persist_pick *pick;
+};
+
+static void note_partition(struct part_ctx *c, const gpt_partition *p)
+{
+	static const persist_guid persist_type = PERSIST_PART_TYPE_BYTES;
+
+	if (persist_guid_equal(&p->uuid, &c->pick->self_uuid))
+		c->self_disk = true;
+	if (persist_guid_equal(&p->type, &persist_type) && !c->has_persist) {
+		c->has_persist = true;
+		c->first_persist = p->uuid;
+	}
+}
+
+static int print_partition(const gpt_partition *p, void *ctx)
+{
+	struct part_ctx *c = ctx;
+	char type[PERSIST_GUID_STRING_LEN + 1], uuid[PERSIST_GUID_STRING_LEN + 1];
+
+	note_partition(c, p);
+	kefi_printf("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
+		    c->disk, p->number, persist_guid_to_string(&p->type, type),
+		    persist_guid_to_string(&p->uuid, uuid), (unsigned long long)p->first_lba,
+		    (unsigned long long)p->last_lba, p->name[0] ? p->name : "-");
+	return 0;
+}
+
+/* Reads `count` blocks at `lba` into fresh memory, or returns NULL. */
+static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
+{
+	uint8_t *buf = kefi_alloc(count * d->block_size);
+
+	if (buf && kefi_block_read(d, lba, buf, count) != KEFI_OK) {
+		kefi_free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Prints the partitions of one disk from its primary GPT. */
+static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick *pick)
+{
+	struct part_ctx ctx = { .disk = index, .pick = pick };
+	char guid[PERSIST_GUID_STRING_LEN + 1];
+	uint8_t *hdr_block = read_blocks(d, 1, 1);
+	uint8_t *entries = NULL;
+	gpt_header h;
+	size_t n_blocks;
+	int r;
+
+	if (!hdr_block) {
+		kefi_printf("KEEL-GPT disk=%zu status=unreadable\n", index);
+		return;
+	}
+	r = gpt_header_decode(hdr_block, d->block_size, &h);
+	kefi_free(hdr_block);
+	if (r != GPT_OK) {
+		kefi_printf("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
+		return;
+	}
+	kefi_printf("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
+		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
+	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
+	if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
+	    !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
+		kefi_printf("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
+		return;
+	}
+	r = gpt_entries_foreach(&h, entries, n_blocks * d->block_size, print_partition, &ctx);
+	if (ctx.has_persist && (!pick->found || (ctx.self_disk && !pick->on_self_disk))) {
+		pick->found = true;
+		pick->on_self_disk = ctx.self_disk;
+		pick->uuid = ctx.first_persist;
+	}
+	if (r != GPT_OK)
+		kefi_printf("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
+			    gpt_strerror(r));
+	kefi_free(entries);
+}
+
+void inventory_disks(struct persist_pick *pick)
+{
+	kefi_block *devs;
+	size_t n, disks = 0;
+	int r = kefi_block_list(&devs, &n);
+
+	if (r != KEFI_OK) {
+		kefi_printf("KEEL-DISKS error=\"%s\"\n", kefi_strerror(r));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (devs[i].partition)
+			continue;
+		kefi_printf("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
+			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
+			    devs[i].removable, devs[i].path);
+		inventory_gpt(&devs[i], disks, pick);
+		disks++;
+	}
+	kefi_printf("KEEL-DISKS count=%zu\n", disks);
+	kefi_free(devs);
+}

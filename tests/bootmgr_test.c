@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bootmgr under OVMF: discovery across disks, the menu over the serial
+ * console, boot counting and fallback to the last-known-good entry, bad
+ * entries never booted automatically, a missing image, a garbage persist
+ * partition, and the Boot Loader Interface variables read by `bootctl`.
+ *
+ * The entries start tests/next_efi.c, which prints where it was loaded from
+ * and its command line, then powers off. Where a real OS would report
+ * `golden`, the host does it with `recovery mark golden --store`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tests/qemu.h"
+#include "tests/unit.h"
+
+#define RECOVERY "build/recovery/recovery"
+#define ESP_FILES "tests/bootmgr-esp/"
+/* The persist partition of the test disks starts right after the 512 MiB
+ * ESP, which starts at 1 MiB. */
+#define PERSIST_OFFSET_MIB 513
+
+static char out[65536];
+
+static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	FILE *p;
+	size_t n;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fprintf(stderr, "command failed: %s\n%s", cmd, out);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A private, writable copy of a test disk. */
+static int copy_disk(const char *from, const char *to)
+{
+	return run("cp --sparse=always %s %s", from, to);
+}
+
+/* Copies a file into the ESP of a disk image (FAT at 1 MiB). */
+static int esp_put(const char *img, const char *src, const char *dst)
+{
+	return run("mcopy -o -i %s@@1M %s ::%s 2>&1", img, src, dst);
+}
+
+/* The menu number of entry `id`, from the KEEL-MENU-ENTRY lines. */
+static int menu_number(vm *v, const char *id)
+{
+	char marker[128];
+	int n;
+
+	snprintf(marker, sizeof(marker), "KEEL-MENU-ENTRY n=");
+	for (;;) {
+		if (vm_expect(v, marker, 60) != 0)
+			return -1;
+		if (sscanf(vm_last_line(v), "KEEL-MENU-ENTRY n=%d", &n) == 1 &&
+		    strstr(vm_last_line(v), " id=") &&
+		    strncmp(strstr(vm_last_line(v), " id=") + 4, id, strlen(id)) == 0 &&
+		    strstr(vm_last_line(v), " id=")[4 + strlen(id)] == ' ')
+			return n;
+	}
+}
+
+/* One boot that must start next.efi with `word` in its command line. */
+static int boot_expect_entry(vm *v, const char *id, const char *word)
+{
+	char marker[160];
+
+	if (vm_boot(v) != 0)
+		return -1;
+	snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=%s ", id);
+	if (vm_expect(v, marker, 120) != 0)
+		return -1;
+	if (vm_expect(v, "KEEL-TEST next.efi started", 30) != 0 ||
+	    !strstr(vm_last_line(v), word)) {
+		vm_report(v, "the wrong program started");
+		return -1;
+	}
+	return vm_wait_exit(v, 30) == VM_EXIT_POWEROFF ? 0 : -1;
+}
+
+/*
+ * Two disks with their own ESPs and entries, Windows's and another
+ * distribution's loader, a third disk with only a fallback loader, and disk
+ * B attached twice: the menu lists each installation once, and choosing
+ * each by keys over the serial console boots it.
+ */
+TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
+{
+	static const struct {
+		const char *id, *path, *keys;
+	} want[] = {
+		{ "a", "\\EFI\\keel-test\\next.efi", NULL },
+		{ "b", "\\EFI\\keel-test\\next.efi", "arrows" },
+		{ "auto-windows", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", NULL },
+		{ "auto-otheros", "\\EFI\\otheros\\shimx64.efi", NULL },
+		{ "auto-removable-", "\\EFI\\BOOT\\BOOTX64.EFI", NULL },
+	};
+	const char *a = "build/tests/bm-disc-a.img";
+	vm_config cfg = { .name = "bm-discovery",
+			  .disks = { { a, VM_BUS_NVME, false },
+				     { "build/tests/bm-b.img", VM_BUS_VIRTIO, true },
+				     { "build/tests/bm-b.img", VM_BUS_SATA, true },
+				     { "build/tests/bm-c.img", VM_BUS_USB, true } } };
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char keys[32], line[600];
+		int n = -1;
+
+		REQUIRE(vm_boot(v) == 0);
+		CHECK(vm_expect(v, "KEEL-DISCOVER entries=", 120) == 0);
+		/* a, b, Windows, other OS, fallback of disk C, 3 built-in items;
+		 * b's duplicates on the second attachment are dropped. */
+		CHECK(strstr(vm_last_line(v), "entries=8 ") != NULL);
+		CHECK(vm_expect(v, "KEEL-MENU shown", 30) == 0);
+		/* Entries with a prefix id ("auto-removable-N") match by prefix. */
+		if (want[i].id[strlen(want[i].id) - 1] == '-') {
+			CHECK(vm_expect(v, want[i].id, 30) == 0);
+			sscanf(vm_last_line(v), "KEEL-MENU-ENTRY n=%d", &n);
+		} else
+			n = menu_number(v, want[i].id);
+		CHECK(n >= 1 && n <= 9);
+		CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+		if (want[i].keys) /* Home, then Down n-1 times, then Enter */ {
+			strcpy(keys, "\x1b[H");
+			for (int k = 1; k < n; k++)
+				strcat(keys, "\x1b[B");
+			strcat(keys, "\r");
+		} else
+			snprintf(keys, sizeof(keys), "%d", n);
+		CHECK(vm_send(v, keys) == 0);
+		CHECK(vm_expect(v, "KEEL-MENU chosen", 30) == 0);
+		CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+		snprintf(line, sizeof(line), "path=%s ", want[i].path);
+		CHECK(strstr(vm_last_line(v), line) != NULL);
+		CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	}
+	vm_free(v);
+	/* The counted entries (a, b) have attempts; the others were not counted. */
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1", a), 0);
+	CHECK(strstr(out, "booting 'a' (chosen in the menu), boot id 1") != NULL);
+	CHECK(strstr(out, "booting 'b' (chosen in the menu), boot id 2") != NULL);
+	CHECK(strstr(out, "starting 'auto-windows' (chosen in the menu), not counted") != NULL);
+}
+
+/*
+ * Boot counting with a hidden menu and no key pressed: 'old' becomes
+ * last-known-good; the newer default 'new' never reaches golden and is
+ * started exactly 3 times; the 4th boot falls back to 'old' by itself; a
+ * pinned default does not bring the bad entry back; a missing image counts
+ * as failed and the next candidate boots in the same power-on; a persist
+ * partition of random bytes still boots and says why, and once the store is
+ * made anew counting resumes.
+ */
+TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
+{
+	const char *f = "build/tests/bm-fallback.img";
+	vm_config cfg = { .name = "bm-fallback", .disks = { { f, VM_BUS_NVME, false } } };
+	const char *seq[] = { "booting 'new' (default), boot id 2",
+			      "booting 'new' (default), boot id 3",
+			      "booting 'new' (default), boot id 4", "fallback: ",
+			      "booting 'old' (fallback), boot id 5" };
+	const char *p;
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-f.img", f) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", f) == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v);
+
+	/* Boot 1: the only entry; the host plays the OS and reports golden. */
+	CHECK(boot_expect_entry(v, "old", "keel.boot_id=1 ") == 0);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --boot-id 1 --store %s 2>&1", f), 0);
+
+	/* An update adds 'new' (newer version: the default). It never
+	 * reaches golden: three attempts, then the fallback. */
+	REQUIRE(esp_put(f, ESP_FILES "new.conf", "/loader/entries/new.conf") == 0);
+	for (int boot = 2; boot <= 4; boot++) {
+		char word[32];
+		snprintf(word, sizeof(word), "keel.boot_id=%d ", boot);
+		CHECK(boot_expect_entry(v, "new", word) == 0);
+	}
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), "'new'") && strstr(vm_last_line(v), "'old'"));
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old boot_id=5", 30) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+
+	/* The log tells the story in order. */
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1 | tac", f), 0);
+	p = out;
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]) && p; i++) {
+		p = strstr(p, seq[i]);
+		if (!p)
+			fprintf(stderr, "missing or out of order in the log: %s\n%s", seq[i], out);
+	}
+	CHECK(p != NULL);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", f), 0);
+	CHECK(strstr(out, "new") && strstr(out, "bad"));
+
+	/* Pinning the bad entry as default does not boot it automatically. */
+	REQUIRE(run("printf 'timeout 0\\ndefault new\\n' >build/tests/bm-pinned.conf") == 0);
+	REQUIRE(esp_put(f, "build/tests/bm-pinned.conf", "/loader/loader.conf") == 0);
+	CHECK(boot_expect_entry(v, "old", "entry-old") == 0);
+
+	/* A newer entry whose image is missing: a failed attempt at once, and
+	 * the next candidate (the last-known-good) boots in the same power-on. */
+	REQUIRE(esp_put(f, ESP_FILES "f-loader.conf", "/loader/loader.conf") == 0);
+	REQUIRE(esp_put(f, ESP_FILES "broken.conf", "/loader/entries/broken.conf") == 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOT status=load-failed id=broken", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old", 30) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+
+	/* Random bytes over the persist partition: it still boots, says why. */
+	CHECK_EQ_INT(run("dd if=/dev/urandom of=%s bs=1M seek=%d count=16 conv=notrunc 2>&1", f,
+			 PERSIST_OFFSET_MIB), 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-PERSIST status=unusable", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+
+	/* `recovery store repair` refuses what is not a store at all (and
+	 * changes nothing); formatting makes it anew and counting resumes. */
+	CHECK(run(RECOVERY " store repair --store %s 2>&1", f) != 0);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --store %s 2>&1", f), 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-PERSIST status=ok", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-ATTEMPT id=", 30) == 0);
+	CHECK(strstr(vm_last_line(v), "boot_id=1") != NULL);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	vm_free(v);
+}
+
+/* Writes one efivarfs file: 4 bytes of attributes, then the data. */
+static int write_efivar(const char *dir, const char *name, const char *hex)
+{
+	char path[512];
+	unsigned char attrs[4] = { 0x06, 0, 0, 0 }; /* boot service + runtime access */
+	FILE *fp;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/%s-4a67b082-0a4c-41cf-b6c7-440b29bb8c4f", dir, name);
+	fp = fopen(path, "wb");
+	if (!fp)
+		return -1;
+	ok = fwrite(attrs, 1, 4, fp) == 4;
+	for (const char *h = hex; ok && h[0] && h[1]; h += 2) {
+		unsigned byte;
+		ok = sscanf(h, "%2x", &byte) == 1 && fputc((int)byte, fp) != EOF;
+	}
+	return fclose(fp) == 0 && ok ? 0 : -1;
+}
+
+/*
+ * `bootctl status` from Debian's systemd-boot package reads the Boot Loader
+ * Interface variables bootmgr set. The started test program prints them; the
+ * host puts them into an efivarfs-shaped folder and runs bootctl with that
+ * folder as its /sys/firmware/efi/efivars (tests/bootctl-status.sh).
+ */
+TEST(bootctl_status_shows_keel_variables)
+{
+	const char *a = "build/tests/bm-bootctl-a.img", *dir = "build/tests/bm-efivars";
+	vm_config cfg = { .name = "bm-bootctl", .disks = { { a, VM_BUS_NVME, false } } };
+	char keys[8];
+	int n, vars = 0;
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(run("rm -rf %s && mkdir -p %s", dir, dir) == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	n = menu_number(v, "a");
+	CHECK(n >= 1);
+	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+	snprintf(keys, sizeof(keys), "%d", n);
+	CHECK(vm_send(v, keys) == 0);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	for (;;) {
+		char name[64], hex[1100];
+		if (vm_expect(v, "KEEL-TEST v", 30) != 0 || strstr(vm_last_line(v), "vars end"))
+			break;
+		if (sscanf(vm_last_line(v), "KEEL-TEST var name=%63s data=%1099s", name, hex) == 2) {
+			CHECK(write_efivar(dir, name, hex) == 0);
+			vars++;
+		}
+	}
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+	CHECK(vars >= 10);
+	/* bootctl ignores EFI variables in containers; the script gives it a
+	 * private root in new mount and PID namespaces, which needs root. */
+	if (geteuid() != 0) {
+		printf("bootctl part needs root for a mount namespace; not run as uid %d\n",
+		       (int)geteuid());
+		return;
+	}
+	CHECK_EQ_INT(run("sh tests/bootctl-status.sh %s build/tests/systemd-boot/usr/bin/bootctl "
+			 "2>&1", dir), 0);
+	printf("%s", out);
+	CHECK(strstr(out, "Product: Keel " KEEL_VERSION) != NULL);
+	CHECK(strstr(out, "Boot loader sets ESP information") != NULL);
+	CHECK(strstr(out, "4b45454c-0000-4000-8000-0000000000a2") != NULL);
+	CHECK(strstr(out, "/EFI/BOOT/BOOTX64.EFI") != NULL);
+	CHECK(strstr(out, "Boot counting") != NULL);
+	CHECK(strstr(out, "UEFI 2.") != NULL);
+}
