@@ -15,10 +15,10 @@ PERSIST_CORE_OBJS := $(PERSIST_CORE_SRCS:%.c=$(B)/%.o)
 PERSIST_FW_OBJS   := $(PERSIST_CORE_SRCS:%.c=$(B)/fw/%.o)
 
 # Hosted-only sources.
-PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c
+PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c
 PERSIST_LINUX_OBJS := $(PERSIST_LINUX_SRCS:%.c=$(B)/%.o)
 PERSIST_HOST_LIB   := $(B)/libpersist/libpersist.a
-PERSIST_HOST_LIBS  := -lblkid
+PERSIST_HOST_LIBS  := -lblkid -lz
 
 $(PERSIST_HOST_LIB): $(PERSIST_CORE_OBJS) $(PERSIST_LINUX_OBJS)
 	@mkdir -p $(@D)
@@ -40,6 +40,9 @@ UNIT_TESTS += $(B)/libpersist/crash_test
 $(B)/libpersist/linux_test: $(B)/libpersist/linux_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
 	$(PERSIST_TEST_LINK)
 UNIT_TESTS += $(B)/libpersist/linux_test
+$(B)/libpersist/discover_test: $(B)/libpersist/discover_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/discover_test
 
 # Hosted shared library and pkg-config file.
 PERSIST_SO := $(B)/libpersist/libpersist.so
@@ -98,7 +101,8 @@ PERSIST_ASAN_OBJS := $(patsubst %.c,$(B)/asan/%.o,$(PERSIST_CORE_SRCS) $(PERSIST
 $(B)/asan/libpersist/%_test: $(B)/asan/libpersist/%_test.o $(PERSIST_ASAN_OBJS) $(B)/asan/tests/unit.o
 	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ $(PERSIST_HOST_LIBS) -o $@
 ASAN_TESTS += $(B)/asan/libpersist/core_test $(B)/asan/libpersist/store_test \
-              $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test
+              $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test \
+              $(B)/asan/libpersist/discover_test
 .PHONY: check-asan
 check-asan: $(ASAN_TESTS)
 	@for t in $(ASAN_TESTS); do $$t > $$t.log 2>&1 && tail -n 1 $$t.log || { cat $$t.log; exit 1; }; done

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "libpersist/persist.h"
+#include "libpersist/persist_linux.h"
 
 /* Exit codes of every command. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
@@ -83,8 +84,9 @@ bool cli_confirm(const char *what, bool assume_yes);
 /* An open store and where it was found. */
 struct cli_store {
 	struct persist_store *s;   /* allocated: the struct is large */
-	struct store_port *port;   /* the Linux port behind it */
-	char where[512];           /* "build/x.img, partition 3" for messages */
+	struct persist_linux *port; /* libpersist's Linux port behind it */
+	struct persist_port pport;
+	char where[1100];          /* "build/x.img (partition 3)" for messages */
 	const char *path;          /* what --store named (or the device found) */
 };
 
@@ -111,36 +113,8 @@ int cli_store_error(const struct cli_store *cs, const char *what, int err, const
  * attempt in the store that has not ended. Returns 0 and
  * sets *boot_id, or -1 if there is none.
  */
+/* Without --store the store is found under $KEEL_SYSROOT (tests, chroots)
+ * or the real /proc, /sys and /dev: see persist_linux_discover. */
 int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id);
-
-/* ---- the Linux port (port.c) ---- */
-
-/* Where a store lives inside a file or device. */
-struct store_location {
-	uint64_t offset, size;     /* byte range of the store */
-	int partno;                /* GPT partition number, 0: the whole file */
-};
-
-/*
- * Opens path for the store: a regular file or partition is used whole; a
- * whole disk (or disk image) with a GPT is searched for a partition of
- * type PERSIST_PART_TYPE_TEXT. Returns 0, or a negative errno: -ENOENT
- * (no such file), -ENXIO (a partitioned disk without a persist partition),
- * -EMLINK (more than one persist partition; *loc names the first).
- */
-int store_port_open(struct store_port **out, const char *path, bool writable,
-		    struct store_location *loc);
-/* Creates a regular file of size bytes for a new store (fails if path
- * exists). Returns 0 or a negative errno. */
-int store_port_create(const char *path, uint64_t size);
-/* Fills a persist_port that reads and writes through p. */
-void store_port_get(struct store_port *p, struct persist_port *port);
-void store_port_free(struct store_port *p);
-/*
- * Scans the block devices of this machine for persist partitions. Writes
- * the device path of the first into path; returns how many were found or
- * a negative errno.
- */
-int store_port_discover(char *path, size_t size);
 
 #endif

@@ -99,21 +99,14 @@ static void write_file(const char *path, const void *data, size_t len)
 /* Begins a boot attempt on the store at path, as bootmgr does. */
 static uint64_t begin_attempt(const char *path, const char *entry)
 {
-	struct store_location loc;
-	struct store_port *p;
-	struct persist_port port;
-	struct persist_store *s = calloc(1, sizeof(*s));
+	struct persist_store *s;
 	uint64_t id = 0;
 
-	if (!s || store_port_open(&p, path, true, &loc))
+	if (persist_linux_open(path, PERSIST_OPEN_WRITE, &s))
 		return 0;
-	store_port_get(p, &port);
-	if (persist_open(s, &port, PERSIST_OPEN_WRITE) ||
-	    persist_boot_begin_attempt(s, entry, &id))
+	if (persist_boot_begin_attempt(s, entry, &id))
 		id = 0;
-	persist_close(s);
-	store_port_free(p);
-	free(s);
+	persist_linux_close(s);
 	return id;
 }
 
@@ -369,4 +362,40 @@ TEST(finds_the_persist_partition_in_a_disk_image)
 	CHECK(len1 == len2 && memcmp(before, after, len1) == 0);
 	free(before);
 	free(after);
+}
+
+/* Without --store: the persist partition of "this system", found under
+ * $KEEL_SYSROOT (a tree that mimics /proc, /sys and /dev). */
+TEST(finds_the_store_of_this_system_without_store)
+{
+	const char *root = fresh("sysroot");
+
+	REQUIRE(run("rm -rf %s && mkdir -p %s/proc %s/dev %s/sys/block/vda && "
+		    "echo 'ro keel.boot_id=3' > %s/proc/cmdline && truncate -s 12M %s/dev/vda && "
+		    "printf 'label: gpt\\nsize=2MiB, type=%s\\n' | sfdisk -q %s/dev/vda",
+		    root, root, root, root, root, root, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
+		    root) == 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log show", root), 1);
+	CHECK(strstr(out, "found no Keel persist partition") && strstr(out, "vda (no persist "
+									  "partition)"));
+	CHECK(strstr(out, "nothing was changed") != NULL);
+	REQUIRE(run("printf 'size=4MiB, type=%s\\n' | sfdisk -q --append %s/dev/vda",
+		    PERSIST_PART_TYPE_TEXT, root) == 0);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --store %s/dev/vda", root), 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log append found by itself", root), 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log show", root), 0);
+	CHECK(strstr(out, "found by itself") && strstr(out, "boot 3"));
+}
+
+/* The static build behaves the same and needs no shared library. */
+TEST(static_build_runs_without_shared_libraries)
+{
+	const char *s = new_store("static.store");
+
+	CHECK_EQ_INT(run("readelf -d build/recovery/recovery-static | grep -c NEEDED"), 1);
+	CHECK_EQ_INT(run("build/recovery/recovery-static --version"), 0);
+	CHECK(strstr(out, "libblkid") && strstr(out, "zlib"));
+	CHECK_EQ_INT(run("build/recovery/recovery-static log append --store %s static", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK(strstr(out, "static") != NULL);
 }

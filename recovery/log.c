@@ -398,7 +398,7 @@ static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
 {
 	const char *store = NULL;
 	struct cli_store cs;
-	char question[700];
+	char question[1300];
 	bool yes = false;
 	int done, r = parse_simple_opts(cmd, argc, argv, &store, &yes, &done);
 

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "installer/libs.h"
+#include <blkid/blkid.h>
+#include <zlib.h>
+
 #include "recovery/cli.h"
 
 static const char usage_text[] =
@@ -37,10 +39,13 @@ static const struct cli_command *const command_tables[] = {
 
 static int print_version(void)
 {
-	char versions[256];
+	const char *blkid_ver = "?", *date;
 
-	keel_library_versions(versions, sizeof(versions));
-	printf("recovery (Keel) %s\n%s\n", KEEL_VERSION, versions);
+	/* recovery links libpersist, libblkid and zlib only (it is built
+	 * static for initramfs images too) */
+	blkid_get_library_version(&blkid_ver, &date);
+	printf("recovery (Keel) %s\nlibblkid %s, zlib %s\n", KEEL_VERSION, blkid_ver,
+	       zlibVersion());
 	return 0;
 }
 
