@@ -15,7 +15,8 @@ PERSIST_CORE_OBJS := $(PERSIST_CORE_SRCS:%.c=$(B)/%.o)
 PERSIST_FW_OBJS   := $(PERSIST_CORE_SRCS:%.c=$(B)/fw/%.o)
 
 # Hosted-only sources.
-PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c
+PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c \
+                      libpersist/crash_zlib.c
 PERSIST_LINUX_OBJS := $(PERSIST_LINUX_SRCS:%.c=$(B)/%.o)
 PERSIST_HOST_LIB   := $(B)/libpersist/libpersist.a
 PERSIST_HOST_LIBS  := -lblkid -lz
@@ -43,6 +44,9 @@ UNIT_TESTS += $(B)/libpersist/linux_test
 $(B)/libpersist/discover_test: $(B)/libpersist/discover_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
 	$(PERSIST_TEST_LINK)
 UNIT_TESTS += $(B)/libpersist/discover_test
+$(B)/libpersist/crash_zlib_test: $(B)/libpersist/crash_zlib_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/crash_zlib_test
 
 # Hosted shared library and pkg-config file.
 PERSIST_SO := $(B)/libpersist/libpersist.so
@@ -61,14 +65,14 @@ $(B)/libpersist/libpersist.pc: libpersist/module.mk
 ALL_TARGETS += $(PERSIST_SO) $(B)/libpersist/libpersist.pc
 
 # Fuzzers: libFuzzer binaries (make fuzz) and plain replays of the corpus.
-PERSIST_FUZZERS := open record state super
+PERSIST_FUZZERS := open record state super crashdata
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
-PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c
+PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c libpersist/crash_zlib.c
 
 $(B)/libpersist/fuzz/fuzz_%: libpersist/fuzz_%.c $(PERSIST_FUZZ_SRCS) $(wildcard libpersist/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(PERSIST_FUZZ_SRCS) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(PERSIST_FUZZ_SRCS) -lz -o $@
 $(B)/libpersist/fuzz_%_replay: $(B)/libpersist/fuzz_%.o $(B)/libpersist/fuzz_replay.o $(PERSIST_HOST_LIB)
 	$(PERSIST_TEST_LINK)
 $(B)/libpersist/fuzz_seeds: $(B)/libpersist/fuzz_seeds.o $(PERSIST_HOST_LIB)
@@ -102,7 +106,7 @@ $(B)/asan/libpersist/%_test: $(B)/asan/libpersist/%_test.o $(PERSIST_ASAN_OBJS) 
 	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ $(PERSIST_HOST_LIBS) -o $@
 ASAN_TESTS += $(B)/asan/libpersist/core_test $(B)/asan/libpersist/store_test \
               $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test \
-              $(B)/asan/libpersist/discover_test
+              $(B)/asan/libpersist/discover_test $(B)/asan/libpersist/crash_zlib_test
 .PHONY: check-asan
 check-asan: $(ASAN_TESTS)
 	@for t in $(ASAN_TESTS); do $$t > $$t.log 2>&1 && tail -n 1 $$t.log || { cat $$t.log; exit 1; }; done

@@ -93,6 +93,25 @@ int persist_linux_format(const char *path, uint64_t size, const persist_guid *uu
 /* Closes a store from persist_linux_open/format and frees it; NULL is
  * harmless. Returns persist_close's result. */
 int persist_linux_close(struct persist_store *s);
+/* ---- crash records with compressed data ---- */
+
+/* Largest uncompressed crash data kept; of bigger data the end is kept. */
+#define PERSIST_CRASH_RAW_MAX (1u << 20)
+
+/* Appends and commits a crash record whose data (c->data, c->data_len:
+ * uncompressed; c->flags and c->raw_len are ignored) is stored
+ * zlib-compressed (PERSIST_CRASH_ZLIB, raw_len = uncompressed length). When
+ * even compressed it does not fit one record, the start of the data is
+ * dropped (the end of a panic log matters most); *kept (may be NULL)
+ * receives how many bytes of the end were stored. */
+int persist_crash_append_zlib(struct persist_store *s, int source, const struct persist_crash *c,
+			      size_t *kept);
+/* The uncompressed data of a decoded crash record, compressed or not:
+ * *out is allocated (free it) with a NUL after the *len bytes. Returns 0,
+ * PERSIST_E_CORRUPT (does not inflate to exactly raw_len bytes, or raw_len
+ * is above PERSIST_CRASH_RAW_MAX) or PERSIST_E_NOMEM. */
+int persist_crash_inflate(const struct persist_crash *c, uint8_t **out, size_t *len);
+
 /* A random (version 4) UUID from the kernel. */
 int persist_linux_random_uuid(persist_guid *g);
 

@@ -23,7 +23,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 /* Long-option codes shared by all commands (outside the ASCII range so they
  * never collide with a command's short options). */
-enum { OPT_STORE = 0x100, OPT_YES, OPT_FORCE, OPT_HELP };
+enum { OPT_STORE = 0x100, OPT_YES, OPT_FORCE, OPT_HELP, OPT_FULL };
 #define CLI_COMMON_OPTIONS                                        \
 	{ "store", required_argument, NULL, OPT_STORE },          \
 	{ "help", no_argument, NULL, OPT_HELP }
@@ -69,6 +69,12 @@ int cli_boot_id_from_cmdline(const char *cmdline, uint64_t *boot_id);
 /* Prints a record on one line for people: time (UTC), boot id, level,
  * source, message, and for crash records the crash details (log.c). */
 void cli_print_record(FILE *out, const struct persist_record *rec);
+/* Lines of crash data shown unless --full asks for all. */
+#define CLI_CRASH_LINES 5u
+/* For a crash record with data: prints the (decompressed) data indented
+ * below the record, at most max_lines lines (0: all), then how many more
+ * there are. Nothing for other records (log.c). */
+void cli_print_crash_data(FILE *out, const struct persist_record *rec, size_t max_lines);
 
 /* ---- confirmation ---- */
 
