@@ -130,8 +130,22 @@ static void crashdata(void)
 	put("crashdata", "empty", buf, 16);
 }
 
+static void policies(void)
+{
+	static const char full[] = "# Keel watchdog policy\n"
+				   "device /dev/watchdog0\ntimeout 30\npretimeout 10\n"
+				   "interval 5\npidfile /run/sshd.pid\nprocess keel-init\n"
+				   "fresh /run/heartbeat 60   # touched by the app\n";
+	static const char bad[] = "timeout 10\ninterval 20\n";
+
+	put("policy", "full", full, sizeof(full) - 1);
+	put("policy", "interval-too-long", bad, sizeof(bad) - 1);
+	put("policy", "empty", "", 0);
+}
+
 int main(void)
 {
+	policies();
 	crashdata();
 	records();
 	states();

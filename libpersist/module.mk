@@ -16,7 +16,7 @@ PERSIST_FW_OBJS   := $(PERSIST_CORE_SRCS:%.c=$(B)/fw/%.o)
 
 # Hosted-only sources.
 PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c \
-                      libpersist/crash_zlib.c
+                      libpersist/crash_zlib.c libpersist/wdpolicy.c libpersist/watchdog.c
 PERSIST_LINUX_OBJS := $(PERSIST_LINUX_SRCS:%.c=$(B)/%.o)
 PERSIST_HOST_LIB   := $(B)/libpersist/libpersist.a
 PERSIST_HOST_LIBS  := -lblkid -lz
@@ -47,6 +47,9 @@ UNIT_TESTS += $(B)/libpersist/discover_test
 $(B)/libpersist/crash_zlib_test: $(B)/libpersist/crash_zlib_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
 	$(PERSIST_TEST_LINK)
 UNIT_TESTS += $(B)/libpersist/crash_zlib_test
+$(B)/libpersist/watchdog_test: $(B)/libpersist/watchdog_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/watchdog_test
 
 # Hosted shared library and pkg-config file.
 PERSIST_SO := $(B)/libpersist/libpersist.so
@@ -65,10 +68,11 @@ $(B)/libpersist/libpersist.pc: libpersist/module.mk
 ALL_TARGETS += $(PERSIST_SO) $(B)/libpersist/libpersist.pc
 
 # Fuzzers: libFuzzer binaries (make fuzz) and plain replays of the corpus.
-PERSIST_FUZZERS := open record state super crashdata
+PERSIST_FUZZERS := open record state super crashdata policy
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
-PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c libpersist/crash_zlib.c
+PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c libpersist/crash_zlib.c \
+                     libpersist/wdpolicy.c
 
 $(B)/libpersist/fuzz/fuzz_%: libpersist/fuzz_%.c $(PERSIST_FUZZ_SRCS) $(wildcard libpersist/*.h)
 	@mkdir -p $(@D)
@@ -106,7 +110,8 @@ $(B)/asan/libpersist/%_test: $(B)/asan/libpersist/%_test.o $(PERSIST_ASAN_OBJS) 
 	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ $(PERSIST_HOST_LIBS) -o $@
 ASAN_TESTS += $(B)/asan/libpersist/core_test $(B)/asan/libpersist/store_test \
               $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test \
-              $(B)/asan/libpersist/discover_test $(B)/asan/libpersist/crash_zlib_test
+              $(B)/asan/libpersist/discover_test $(B)/asan/libpersist/crash_zlib_test \
+              $(B)/asan/libpersist/watchdog_test
 .PHONY: check-asan
 check-asan: $(ASAN_TESTS)
 	@for t in $(ASAN_TESTS); do $$t > $$t.log 2>&1 && tail -n 1 $$t.log || { cat $$t.log; exit 1; }; done
