@@ -112,6 +112,8 @@ int persist_wdt_policy_set(struct persist_wdt_policy *p, int argc, const char *c
 	if (!strcmp(key, "device")) {
 		if (argc != 2 || argv[1][0] != '/' || !good_word(argv[1], sizeof(p->device)))
 			return fail(err, errlen, "device wants one absolute path without spaces");
+		/* no stale bytes after the NUL: equal policies compare equal */
+		memset(p->device, 0, sizeof(p->device));
 		snprintf(p->device, sizeof(p->device), "%s", argv[1]);
 		return 0;
 	}
