@@ -17,7 +17,7 @@ PERSIST_FW_OBJS   := $(PERSIST_CORE_SRCS:%.c=$(B)/fw/%.o)
 # Hosted-only sources.
 PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c \
                       libpersist/crash_zlib.c libpersist/wdpolicy.c libpersist/watchdog.c \
-                      libpersist/harvest.c
+                      libpersist/harvest.c libpersist/crashhandler.c
 PERSIST_LINUX_OBJS := $(PERSIST_LINUX_SRCS:%.c=$(B)/%.o)
 PERSIST_HOST_LIB   := $(B)/libpersist/libpersist.a
 PERSIST_HOST_LIBS  := -lblkid -lz
@@ -54,6 +54,9 @@ UNIT_TESTS += $(B)/libpersist/watchdog_test
 $(B)/libpersist/harvest_test: $(B)/libpersist/harvest_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
 	$(PERSIST_TEST_LINK)
 UNIT_TESTS += $(B)/libpersist/harvest_test
+$(B)/libpersist/crashhandler_test: $(B)/libpersist/crashhandler_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/crashhandler_test
 
 # Hosted shared library and pkg-config file.
 PERSIST_SO := $(B)/libpersist/libpersist.so
@@ -115,7 +118,8 @@ $(B)/asan/libpersist/%_test: $(B)/asan/libpersist/%_test.o $(PERSIST_ASAN_OBJS) 
 ASAN_TESTS += $(B)/asan/libpersist/core_test $(B)/asan/libpersist/store_test \
               $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test \
               $(B)/asan/libpersist/discover_test $(B)/asan/libpersist/crash_zlib_test \
-              $(B)/asan/libpersist/watchdog_test $(B)/asan/libpersist/harvest_test
+              $(B)/asan/libpersist/watchdog_test $(B)/asan/libpersist/harvest_test \
+              $(B)/asan/libpersist/crashhandler_test
 .PHONY: check-asan
 check-asan: $(ASAN_TESTS)
 	@for t in $(ASAN_TESTS); do $$t > $$t.log 2>&1 && tail -n 1 $$t.log || { cat $$t.log; exit 1; }; done
