@@ -506,9 +506,16 @@ static int setup(const struct run *run, struct persist_wdt *w, int *timeout)
 	const char *dev = d->device ? d->device : p->device;
 	int r, pre = 0;
 
+	struct persist_wdt_status st;
+
 	if ((r = persist_wdt_open(w, dev, d->ops))) {
 		note(run, PERSIST_LEVEL_ERR, "cannot open %s: %s; the watchdog is not armed", dev,
 		     strerror(-r));
+		return r;
+	}
+	if ((r = persist_wdt_get_status(w, &st))) {
+		note(run, PERSIST_LEVEL_ERR, "%s is not a watchdog device (%s)", dev, strerror(-r));
+		persist_wdt_leave_armed(w);
 		return r;
 	}
 	if ((r = persist_wdt_set_timeout(w, (int)p->timeout, timeout))) {
@@ -519,10 +526,7 @@ static int setup(const struct run *run, struct persist_wdt *w, int *timeout)
 			persist_wdt_close(w);
 			return r;
 		}
-		struct persist_wdt_status st;
-
-		if (persist_wdt_get_status(w, &st) == 0)
-			*timeout = st.timeout;
+		*timeout = st.timeout;
 	}
 	if (p->pretimeout && (r = persist_wdt_set_pretimeout(w, (int)p->pretimeout, &pre)))
 		note(run, PERSIST_LEVEL_WARNING, "%s has no pretimeout %u s (%s); going on without",

@@ -42,6 +42,8 @@ extern const struct cli_command cli_log_commands[];
 extern const struct cli_command cli_status_commands[];
 extern const struct cli_command cli_mark_commands[];
 extern const struct cli_command cli_store_commands[];
+extern const struct cli_command cli_harvest_commands[];
+extern const struct cli_command cli_watchdog_commands[];
 
 /* ---- messages ---- */
 
@@ -107,6 +109,9 @@ int cli_store_open(struct cli_store *cs, const char *path, unsigned flags);
 int cli_port_open(struct cli_store *cs, const char *path, bool writable);
 /* The persist_port of a store opened by cli_port_open. */
 void cli_store_port(const struct cli_store *cs, struct persist_port *port);
+/* The path of the store: path itself, or (NULL) the one discovery finds.
+ * quiet: do not print why none was found. Returns NULL if none. */
+const char *cli_store_path(const char *path, bool quiet);
 /* Commits and closes; prints and returns CLI_FAIL if the commit failed. */
 int cli_store_close(struct cli_store *cs);
 /* Prints a failed libpersist call on an open store: "recovery: WHAT on

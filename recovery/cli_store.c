@@ -14,12 +14,14 @@
 static char discovered[512]; /* device path found by discovery */
 
 /* Finds this machine's persist partition when --store was not given. */
-static const char *discover_store(void)
+static const char *discover_store(bool quiet)
 {
 	const char *root = getenv("KEEL_SYSROOT"); /* tests and chroots */
 	char why[2048];
 	int r = persist_linux_discover(root, discovered, sizeof(discovered), why, sizeof(why));
 
+	if (r && quiet)
+		return NULL;
 	if (r == PERSIST_E_AMBIGUOUS) {
 		cli_error("found more than one Keel persist partition and cannot tell which "
 			  "belongs to this system (%s); nothing was changed. Pass --store PATH "
@@ -78,7 +80,7 @@ int cli_port_open(struct cli_store *cs, const char *path, bool writable)
 	int r;
 
 	memset(cs, 0, sizeof(*cs));
-	if (!path && !(path = discover_store()))
+	if (!path && !(path = discover_store(false)))
 		return CLI_FAIL;
 	cs->path = path;
 	r = persist_linux_port_open_where(path, writable ? PERSIST_OPEN_WRITE : 0, &cs->port,
@@ -94,6 +96,11 @@ int cli_port_open(struct cli_store *cs, const char *path, bool writable)
 	else
 		snprintf(cs->where, sizeof(cs->where), "%s", path);
 	return CLI_OK;
+}
+
+const char *cli_store_path(const char *path, bool quiet)
+{
+	return path ? path : discover_store(quiet);
 }
 
 void cli_store_port(const struct cli_store *cs, struct persist_port *port)

@@ -6,7 +6,7 @@
 
 RECOVERY_LIB_OBJS := $(B)/recovery/cli.o $(B)/recovery/cli_store.o \
                      $(B)/recovery/log.o $(B)/recovery/status.o $(B)/recovery/mark.o \
-                     $(B)/recovery/store.o
+                     $(B)/recovery/store.o $(B)/recovery/harvest.o $(B)/recovery/watchdog.o
 RECOVERY_OBJS := $(B)/recovery/main.o $(RECOVERY_LIB_OBJS)
 RECOVERY_LIBS := $(PERSIST_HOST_LIBS)
 
