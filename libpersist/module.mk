@@ -5,7 +5,7 @@
 # Linux-only parts (the Linux port, the in-memory test port) go into the
 # hosted libraries only.
 
-DEBIAN_PACKAGES += zlib1g-dev libblkid-dev clang llvm libclang-rt-14-dev
+DEBIAN_PACKAGES += zlib1g-dev libblkid-dev clang llvm libclang-rt-14-dev fdisk binutils
 
 # The portable core: only <stddef.h>, <stdint.h>, <stdbool.h>; no allocation.
 PERSIST_CORE_SRCS := libpersist/crc32.c libpersist/guid.c libpersist/store.c \
@@ -70,7 +70,7 @@ $(B)/libpersist/libpersist.pc: libpersist/module.mk
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=/usr' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include/keel' '' \
 	  'Name: libpersist' 'Description: Keel persist partition: log, boot state, crash records' \
-	  'Version: $(VERSION)' 'Requires.private: blkid' 'Libs: -L$${libdir} -lpersist' \
+	  'Version: $(VERSION)' 'Requires.private: blkid zlib' 'Libs: -L$${libdir} -lpersist' \
 	  'Cflags: -I$${includedir}' > $@
 ALL_TARGETS += $(PERSIST_SO) $(B)/libpersist/libpersist.pc
 

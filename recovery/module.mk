@@ -9,6 +9,8 @@ RECOVERY_LIB_OBJS := $(B)/recovery/cli.o $(B)/recovery/cli_store.o \
                      $(B)/recovery/store.o $(B)/recovery/harvest.o $(B)/recovery/watchdog.o
 RECOVERY_OBJS := $(B)/recovery/main.o $(RECOVERY_LIB_OBJS)
 RECOVERY_LIBS := $(PERSIST_HOST_LIBS)
+# libblkid.a and libz.a for the static build, readelf to check it.
+DEBIAN_PACKAGES += libblkid-dev zlib1g-dev binutils
 
 $(B)/recovery/recovery: $(RECOVERY_OBJS) $(PERSIST_HOST_LIB)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@ $(RECOVERY_LIBS)
