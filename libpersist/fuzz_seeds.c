@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <sys/stat.h>
+#include <zlib.h>
 
 static void put(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -110,8 +111,42 @@ static void opens(void)
 	put("open", "segment-gen", buf, 12);
 }
 
+/* Crash payloads: header (cause, stage, flags, 0, raw_len, boot id), data. */
+static void crashdata(void)
+{
+	static const char text[] = "[    1.000000] Kernel panic - not syncing: VFS\n"
+				   "[    1.000001] CPU: 0 PID: 1 Comm: init\n";
+	uint8_t buf[512] = { 2, 3, 1, 0 };
+	uLongf zlen = sizeof(buf) - 16;
+
+	put_le32(buf + 4, (uint32_t)(sizeof(text) - 1));
+	put_le64(buf + 8, 7);
+	compress2(buf + 16, &zlen, (const Bytef *)text, sizeof(text) - 1, 9);
+	put("crashdata", "zlib", buf, 16 + zlen);
+	buf[2] = 0;
+	memcpy(buf + 16, text, sizeof(text) - 1);
+	put("crashdata", "plain", buf, 16 + sizeof(text) - 1);
+	put_le32(buf + 4, 0);
+	put("crashdata", "empty", buf, 16);
+}
+
+static void policies(void)
+{
+	static const char full[] = "# Keel watchdog policy\n"
+				   "device /dev/watchdog0\ntimeout 30\npretimeout 10\n"
+				   "interval 5\npidfile /run/sshd.pid\nprocess keel-init\n"
+				   "fresh /run/heartbeat 60   # touched by the app\n";
+	static const char bad[] = "timeout 10\ninterval 20\n";
+
+	put("policy", "full", full, sizeof(full) - 1);
+	put("policy", "interval-too-long", bad, sizeof(bad) - 1);
+	put("policy", "empty", "", 0);
+}
+
 int main(void)
 {
+	policies();
+	crashdata();
 	records();
 	states();
 	supers();

@@ -5,7 +5,7 @@
 # Linux-only parts (the Linux port, the in-memory test port) go into the
 # hosted libraries only.
 
-DEBIAN_PACKAGES += zlib1g-dev libblkid-dev clang llvm libclang-rt-14-dev
+DEBIAN_PACKAGES += zlib1g-dev libblkid-dev clang llvm libclang-rt-14-dev fdisk binutils
 
 # The portable core: only <stddef.h>, <stdint.h>, <stdbool.h>; no allocation.
 PERSIST_CORE_SRCS := libpersist/crc32.c libpersist/guid.c libpersist/store.c \
@@ -15,10 +15,12 @@ PERSIST_CORE_OBJS := $(PERSIST_CORE_SRCS:%.c=$(B)/%.o)
 PERSIST_FW_OBJS   := $(PERSIST_CORE_SRCS:%.c=$(B)/fw/%.o)
 
 # Hosted-only sources.
-PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c
+PERSIST_LINUX_SRCS := libpersist/port_mem.c libpersist/port_linux.c libpersist/discover.c \
+                      libpersist/crash_zlib.c libpersist/wdpolicy.c libpersist/watchdog.c \
+                      libpersist/harvest.c libpersist/crashhandler.c
 PERSIST_LINUX_OBJS := $(PERSIST_LINUX_SRCS:%.c=$(B)/%.o)
 PERSIST_HOST_LIB   := $(B)/libpersist/libpersist.a
-PERSIST_HOST_LIBS  := -lblkid
+PERSIST_HOST_LIBS  := -lblkid -lz
 
 $(PERSIST_HOST_LIB): $(PERSIST_CORE_OBJS) $(PERSIST_LINUX_OBJS)
 	@mkdir -p $(@D)
@@ -40,6 +42,21 @@ UNIT_TESTS += $(B)/libpersist/crash_test
 $(B)/libpersist/linux_test: $(B)/libpersist/linux_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
 	$(PERSIST_TEST_LINK)
 UNIT_TESTS += $(B)/libpersist/linux_test
+$(B)/libpersist/discover_test: $(B)/libpersist/discover_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/discover_test
+$(B)/libpersist/crash_zlib_test: $(B)/libpersist/crash_zlib_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/crash_zlib_test
+$(B)/libpersist/watchdog_test: $(B)/libpersist/watchdog_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/watchdog_test
+$(B)/libpersist/harvest_test: $(B)/libpersist/harvest_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/harvest_test
+$(B)/libpersist/crashhandler_test: $(B)/libpersist/crashhandler_test.o $(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(PERSIST_TEST_LINK)
+UNIT_TESTS += $(B)/libpersist/crashhandler_test
 
 # Hosted shared library and pkg-config file.
 PERSIST_SO := $(B)/libpersist/libpersist.so
@@ -53,19 +70,20 @@ $(B)/libpersist/libpersist.pc: libpersist/module.mk
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=/usr' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include/keel' '' \
 	  'Name: libpersist' 'Description: Keel persist partition: log, boot state, crash records' \
-	  'Version: $(VERSION)' 'Requires.private: blkid' 'Libs: -L$${libdir} -lpersist' \
+	  'Version: $(VERSION)' 'Requires.private: blkid zlib' 'Libs: -L$${libdir} -lpersist' \
 	  'Cflags: -I$${includedir}' > $@
 ALL_TARGETS += $(PERSIST_SO) $(B)/libpersist/libpersist.pc
 
 # Fuzzers: libFuzzer binaries (make fuzz) and plain replays of the corpus.
-PERSIST_FUZZERS := open record state super
+PERSIST_FUZZERS := open record state super crashdata policy
 FUZZ_CC := clang
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -I. -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
-PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c
+PERSIST_FUZZ_SRCS := $(PERSIST_CORE_SRCS) libpersist/port_mem.c libpersist/crash_zlib.c \
+                     libpersist/wdpolicy.c
 
 $(B)/libpersist/fuzz/fuzz_%: libpersist/fuzz_%.c $(PERSIST_FUZZ_SRCS) $(wildcard libpersist/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(PERSIST_FUZZ_SRCS) -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(PERSIST_FUZZ_SRCS) -lz -o $@
 $(B)/libpersist/fuzz_%_replay: $(B)/libpersist/fuzz_%.o $(B)/libpersist/fuzz_replay.o $(PERSIST_HOST_LIB)
 	$(PERSIST_TEST_LINK)
 $(B)/libpersist/fuzz_seeds: $(B)/libpersist/fuzz_seeds.o $(PERSIST_HOST_LIB)
@@ -98,7 +116,10 @@ PERSIST_ASAN_OBJS := $(patsubst %.c,$(B)/asan/%.o,$(PERSIST_CORE_SRCS) $(PERSIST
 $(B)/asan/libpersist/%_test: $(B)/asan/libpersist/%_test.o $(PERSIST_ASAN_OBJS) $(B)/asan/tests/unit.o
 	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ $(PERSIST_HOST_LIBS) -o $@
 ASAN_TESTS += $(B)/asan/libpersist/core_test $(B)/asan/libpersist/store_test \
-              $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test
+              $(B)/asan/libpersist/crash_test $(B)/asan/libpersist/linux_test \
+              $(B)/asan/libpersist/discover_test $(B)/asan/libpersist/crash_zlib_test \
+              $(B)/asan/libpersist/watchdog_test $(B)/asan/libpersist/harvest_test \
+              $(B)/asan/libpersist/crashhandler_test
 .PHONY: check-asan
 check-asan: $(ASAN_TESTS)
 	@for t in $(ASAN_TESTS); do $$t > $$t.log 2>&1 && tail -n 1 $$t.log || { cat $$t.log; exit 1; }; done

@@ -74,7 +74,9 @@ enum {
 	PERSIST_E_RANGE = -13,      /* caller's buffer too small */
 	PERSIST_E_NOMEM = -14,      /* out of memory (Linux side only) */
 	PERSIST_E_SYS = -15,        /* operating-system error (Linux side) */
-	PERSIST_E_UNSUPPORTED = -16 /* geometry or feature not supported */
+	PERSIST_E_UNSUPPORTED = -16, /* geometry or feature not supported */
+	PERSIST_E_NOPART = -17,     /* a partitioned disk without a persist partition */
+	PERSIST_E_AMBIGUOUS = -18   /* more than one persist partition */
 };
 
 /* Returns a static English description of a PERSIST_E* code. */

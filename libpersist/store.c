@@ -25,6 +25,8 @@ const char *persist_strerror(int err)
 		"out of memory",
 		"operating-system error",
 		"unsupported store geometry or feature",
+		"partitioned disk without a Keel persist partition",
+		"more than one Keel persist partition",
 	};
 
 	if (err > 0 || -err >= (int)(sizeof(msg) / sizeof(msg[0])))

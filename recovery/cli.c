@@ -108,24 +108,7 @@ void cli_format_time(uint64_t wall_us, char *buf, size_t size)
 
 int cli_boot_id_from_cmdline(const char *cmdline, uint64_t *boot_id)
 {
-	static const char key[] = "keel.boot_id=";
-	const char *p = cmdline;
-
-	/* the key must start a word: "xkeel.boot_id=" is someone else's */
-	while ((p = strstr(p, key))) {
-		if (p == cmdline || isspace((unsigned char)p[-1])) {
-			char word[32];
-			size_t n = strcspn(p + sizeof(key) - 1, " \t\n");
-
-			if (n == 0 || n >= sizeof(word))
-				return -1;
-			memcpy(word, p + sizeof(key) - 1, n);
-			word[n] = '\0';
-			return cli_parse_u64(word, boot_id);
-		}
-		p += sizeof(key) - 1;
-	}
-	return -1;
+	return persist_linux_boot_id_from_cmdline(cmdline, boot_id);
 }
 
 /* ---- confirmation ---- */
@@ -155,25 +138,21 @@ bool cli_confirm(const char *what, bool assume_yes)
 
 int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id)
 {
-	const struct persist_boot_state *st = persist_boot_state(s);
-	const char *env = getenv("KEEL_CMDLINE"); /* lets tests stand in for /proc */
-	char cmdline[4096];
-	FILE *f = env ? NULL : fopen("/proc/cmdline", "r");
-	size_t n = 0;
+	/* $KEEL_CMDLINE lets tests stand in for /proc/cmdline; $KEEL_SYSROOT
+	 * moves /proc (as for finding the store) */
+	const char *env = getenv("KEEL_CMDLINE"), *root = getenv("KEEL_SYSROOT");
+	char path[4096], text[4096];
+	FILE *f;
+	size_t n;
 
-	if (f) {
-		n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
-		fclose(f);
-	}
-	cmdline[n] = '\0';
-	if (cli_boot_id_from_cmdline(env ? env : cmdline, boot_id) == 0)
-		return 0;
-	/* The newest attempt still running is the one this system is in. */
-	for (uint32_t i = st->n_history; i-- > 0;) {
-		if (st->history[i].outcome == PERSIST_END_RUNNING) {
-			*boot_id = st->history[i].boot_id;
-			return 0;
+	if (!env && root) {
+		snprintf(path, sizeof(path), "%s/proc/cmdline", root);
+		if ((f = fopen(path, "re"))) {
+			n = fread(text, 1, sizeof(text) - 1, f);
+			fclose(f);
+			text[n] = '\0';
+			env = text;
 		}
 	}
-	return -1;
+	return persist_linux_current_boot_id(s, env, boot_id);
 }

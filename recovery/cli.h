@@ -16,13 +16,14 @@
 #include <stdio.h>
 
 #include "libpersist/persist.h"
+#include "libpersist/persist_linux.h"
 
 /* Exit codes of every command. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
 /* Long-option codes shared by all commands (outside the ASCII range so they
  * never collide with a command's short options). */
-enum { OPT_STORE = 0x100, OPT_YES, OPT_FORCE, OPT_HELP };
+enum { OPT_STORE = 0x100, OPT_YES, OPT_FORCE, OPT_HELP, OPT_FULL };
 #define CLI_COMMON_OPTIONS                                        \
 	{ "store", required_argument, NULL, OPT_STORE },          \
 	{ "help", no_argument, NULL, OPT_HELP }
@@ -41,6 +42,8 @@ extern const struct cli_command cli_log_commands[];
 extern const struct cli_command cli_status_commands[];
 extern const struct cli_command cli_mark_commands[];
 extern const struct cli_command cli_store_commands[];
+extern const struct cli_command cli_harvest_commands[];
+extern const struct cli_command cli_watchdog_commands[];
 
 /* ---- messages ---- */
 
@@ -68,6 +71,12 @@ int cli_boot_id_from_cmdline(const char *cmdline, uint64_t *boot_id);
 /* Prints a record on one line for people: time (UTC), boot id, level,
  * source, message, and for crash records the crash details (log.c). */
 void cli_print_record(FILE *out, const struct persist_record *rec);
+/* Lines of crash data shown unless --full asks for all. */
+#define CLI_CRASH_LINES 5u
+/* For a crash record with data: prints the (decompressed) data indented
+ * below the record, at most max_lines lines (0: all), then how many more
+ * there are. Nothing for other records (log.c). */
+void cli_print_crash_data(FILE *out, const struct persist_record *rec, size_t max_lines);
 
 /* ---- confirmation ---- */
 
@@ -83,8 +92,9 @@ bool cli_confirm(const char *what, bool assume_yes);
 /* An open store and where it was found. */
 struct cli_store {
 	struct persist_store *s;   /* allocated: the struct is large */
-	struct store_port *port;   /* the Linux port behind it */
-	char where[512];           /* "build/x.img, partition 3" for messages */
+	struct persist_linux *port; /* libpersist's Linux port behind it */
+	struct persist_port pport;
+	char where[1100];          /* "build/x.img (partition 3)" for messages */
 	const char *path;          /* what --store named (or the device found) */
 };
 
@@ -99,6 +109,9 @@ int cli_store_open(struct cli_store *cs, const char *path, unsigned flags);
 int cli_port_open(struct cli_store *cs, const char *path, bool writable);
 /* The persist_port of a store opened by cli_port_open. */
 void cli_store_port(const struct cli_store *cs, struct persist_port *port);
+/* The path of the store: path itself, or (NULL) the one discovery finds.
+ * quiet: do not print why none was found. Returns NULL if none. */
+const char *cli_store_path(const char *path, bool quiet);
 /* Commits and closes; prints and returns CLI_FAIL if the commit failed. */
 int cli_store_close(struct cli_store *cs);
 /* Prints a failed libpersist call on an open store: "recovery: WHAT on
@@ -111,36 +124,8 @@ int cli_store_error(const struct cli_store *cs, const char *what, int err, const
  * attempt in the store that has not ended. Returns 0 and
  * sets *boot_id, or -1 if there is none.
  */
+/* Without --store the store is found under $KEEL_SYSROOT (tests, chroots)
+ * or the real /proc, /sys and /dev: see persist_linux_discover. */
 int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id);
-
-/* ---- the Linux port (port.c) ---- */
-
-/* Where a store lives inside a file or device. */
-struct store_location {
-	uint64_t offset, size;     /* byte range of the store */
-	int partno;                /* GPT partition number, 0: the whole file */
-};
-
-/*
- * Opens path for the store: a regular file or partition is used whole; a
- * whole disk (or disk image) with a GPT is searched for a partition of
- * type PERSIST_PART_TYPE_TEXT. Returns 0, or a negative errno: -ENOENT
- * (no such file), -ENXIO (a partitioned disk without a persist partition),
- * -EMLINK (more than one persist partition; *loc names the first).
- */
-int store_port_open(struct store_port **out, const char *path, bool writable,
-		    struct store_location *loc);
-/* Creates a regular file of size bytes for a new store (fails if path
- * exists). Returns 0 or a negative errno. */
-int store_port_create(const char *path, uint64_t size);
-/* Fills a persist_port that reads and writes through p. */
-void store_port_get(struct store_port *p, struct persist_port *port);
-void store_port_free(struct store_port *p);
-/*
- * Scans the block devices of this machine for persist partitions. Writes
- * the device path of the first into path; returns how many were found or
- * a negative errno.
- */
-int store_port_discover(char *path, size_t size);
 
 #endif

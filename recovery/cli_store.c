@@ -11,92 +11,101 @@
 
 #include "recovery/cli.h"
 
-static char discovered[300]; /* device path found by discovery */
+static char discovered[512]; /* device path found by discovery */
 
 /* Finds this machine's persist partition when --store was not given. */
-static const char *discover_store(void)
+static const char *discover_store(bool quiet)
 {
-	int n = store_port_discover(discovered, sizeof(discovered));
+	const char *root = getenv("KEEL_SYSROOT"); /* tests and chroots */
+	char why[2048];
+	int r = persist_linux_discover(root, discovered, sizeof(discovered), why, sizeof(why));
 
-	if (n < 0) {
-		cli_error("cannot look for the persist partition: %s; nothing was changed. "
-			  "Pass --store PATH (a store file, a partition or a disk image).",
-			  strerror(-n));
+	if (r && quiet)
+		return NULL;
+	if (r == PERSIST_E_AMBIGUOUS) {
+		cli_error("found more than one Keel persist partition and cannot tell which "
+			  "belongs to this system (%s); nothing was changed. Pass --store PATH "
+			  "or keel.persist= on the kernel command line.",
+			  why);
 		return NULL;
 	}
-	if (n == 0) {
-		cli_error("found no Keel persist partition (GPT type %s) on this machine's "
-			  "disks; nothing was changed. Pass --store PATH (a store file, a "
-			  "partition or a disk image); reading disks may need root.",
-			  PERSIST_PART_TYPE_TEXT);
-		return NULL;
-	}
-	if (n > 1) {
-		cli_error("found %d Keel persist partitions (the first on %s); nothing was "
-			  "changed. Pass --store PATH to say which one to use.",
-			  n, discovered);
+	if (r) {
+		cli_error("found no Keel persist partition (GPT type %s) for this system; "
+			  "nothing was changed. Looked at: %s. Pass --store PATH (a store file, "
+			  "a partition or a disk image); reading disks may need root.",
+			  PERSIST_PART_TYPE_TEXT, why);
 		return NULL;
 	}
 	return discovered;
 }
 
 /* Explains why the file or device at path could not be used. */
-static int port_open_error(const char *path, int err)
+static int port_open_error(const char *path, int err, const struct persist_linux_where *w)
 {
 	switch (err) {
-	case -ENOENT:
+	case PERSIST_E_NOTFOUND:
 		return cli_error("%s does not exist; nothing was changed. Create a store with "
 				 "`recovery store format --store %s`.",
 				 path, path);
-	case -EACCES:
-	case -EPERM:
-		return cli_error("cannot open %s: %s; nothing was changed. Run as root or use a "
-				 "copy of the store you may read.",
-				 path, strerror(-err));
-	case -ENXIO:
+	case PERSIST_E_NOPART:
 		return cli_error("%s is a partitioned disk without a Keel persist partition (GPT "
 				 "type %s); nothing was changed. Pass the partition itself, or add "
 				 "one of that type.",
 				 path, PERSIST_PART_TYPE_TEXT);
-	case -EMLINK:
-		return cli_error("%s holds more than one Keel persist partition; nothing was "
-				 "changed. Pass the partition you mean (e.g. /dev/sdXN) instead.",
-				 path);
-	case -EINVAL:
+	case PERSIST_E_AMBIGUOUS:
+		return cli_error("%s holds %u Keel persist partitions; nothing was changed. Pass "
+				 "the partition you mean (e.g. /dev/sdXN) instead.",
+				 path, w->found);
+	case PERSIST_E_INVAL:
 		return cli_error("%s is neither a regular file nor a block device; nothing was "
 				 "changed.",
 				 path);
+	case PERSIST_E_SYS:
+	case PERSIST_E_IO:
+		if (w->sys_errno == EACCES || w->sys_errno == EPERM)
+			return cli_error("cannot open %s: %s; nothing was changed. Run as root or "
+					 "use a copy of the store you may read.",
+					 path, strerror(w->sys_errno));
+		return cli_error("cannot open %s: %s; nothing was changed.", path,
+				 w->sys_errno ? strerror(w->sys_errno) : persist_strerror(err));
 	default:
-		return cli_error("cannot open %s: %s; nothing was changed.", path, strerror(-err));
+		return cli_error("cannot open %s: %s; nothing was changed.", path,
+				 persist_strerror(err));
 	}
 }
 
 int cli_port_open(struct cli_store *cs, const char *path, bool writable)
 {
-	struct store_location loc;
+	struct persist_linux_where where;
 	int r;
 
 	memset(cs, 0, sizeof(*cs));
-	if (!path && !(path = discover_store()))
+	if (!path && !(path = discover_store(false)))
 		return CLI_FAIL;
 	cs->path = path;
-	r = store_port_open(&cs->port, path, writable, &loc);
-	if (r < 0) {
-		if (r == -EMLINK)
-			store_port_free(cs->port);
+	r = persist_linux_port_open_where(path, writable ? PERSIST_OPEN_WRITE : 0, &cs->port,
+					  &cs->pport, &where);
+	if (r) {
 		cs->port = NULL;
-		return port_open_error(path, r);
+		return port_open_error(path, r, &where);
 	}
-	if (loc.partno)
-		snprintf(cs->where, sizeof(cs->where), "%s (partition %d)", path, loc.partno);
+	if (where.partno)
+		snprintf(cs->where, sizeof(cs->where), "%s (partition %d)", path, where.partno);
+	else if (strcmp(where.path, path) != 0)
+		snprintf(cs->where, sizeof(cs->where), "%s (%s)", path, where.path);
 	else
 		snprintf(cs->where, sizeof(cs->where), "%s", path);
 	return CLI_OK;
 }
 
+const char *cli_store_path(const char *path, bool quiet)
+{
+	return path ? path : discover_store(quiet);
+}
+
 void cli_store_port(const struct cli_store *cs, struct persist_port *port)
 {
-	store_port_get(cs->port, port);
+	*port = cs->pport;
 }
 
 /* Explains why persist_open refused the store. */
@@ -139,15 +148,15 @@ int cli_store_open(struct cli_store *cs, const char *path, unsigned flags)
 		return CLI_FAIL;
 	cs->s = calloc(1, sizeof(*cs->s));
 	if (!cs->s) {
-		store_port_free(cs->port);
+		persist_linux_port_close(cs->port);
 		return cli_error("out of memory; nothing was changed.");
 	}
-	store_port_get(cs->port, &port);
+	port = cs->pport;
 	r = persist_open(cs->s, &port, flags);
 	if (r) {
 		persist_open_error(cs, r);
 		free(cs->s);
-		store_port_free(cs->port);
+		persist_linux_port_close(cs->port);
 		memset(cs, 0, sizeof(*cs));
 		return CLI_FAIL;
 	}
@@ -161,7 +170,7 @@ int cli_store_close(struct cli_store *cs)
 	if (cs->s)
 		r = persist_close(cs->s);
 	free(cs->s);
-	store_port_free(cs->port);
+	persist_linux_port_close(cs->port);
 	cs->s = NULL;
 	cs->port = NULL;
 	if (r)

@@ -99,21 +99,14 @@ static void write_file(const char *path, const void *data, size_t len)
 /* Begins a boot attempt on the store at path, as bootmgr does. */
 static uint64_t begin_attempt(const char *path, const char *entry)
 {
-	struct store_location loc;
-	struct store_port *p;
-	struct persist_port port;
-	struct persist_store *s = calloc(1, sizeof(*s));
+	struct persist_store *s;
 	uint64_t id = 0;
 
-	if (!s || store_port_open(&p, path, true, &loc))
+	if (persist_linux_open(path, PERSIST_OPEN_WRITE, &s))
 		return 0;
-	store_port_get(p, &port);
-	if (persist_open(s, &port, PERSIST_OPEN_WRITE) ||
-	    persist_boot_begin_attempt(s, entry, &id))
+	if (persist_boot_begin_attempt(s, entry, &id))
 		id = 0;
-	persist_close(s);
-	store_port_free(p);
-	free(s);
+	persist_linux_close(s);
 	return id;
 }
 
@@ -369,4 +362,111 @@ TEST(finds_the_persist_partition_in_a_disk_image)
 	CHECK(len1 == len2 && memcmp(before, after, len1) == 0);
 	free(before);
 	free(after);
+}
+
+/* Without --store: the persist partition of "this system", found under
+ * $KEEL_SYSROOT (a tree that mimics /proc, /sys and /dev). */
+TEST(finds_the_store_of_this_system_without_store)
+{
+	const char *root = fresh("sysroot");
+
+	REQUIRE(run("rm -rf %s && mkdir -p %s/proc %s/dev %s/sys/block/vda && "
+		    "echo 'ro keel.boot_id=3' > %s/proc/cmdline && truncate -s 12M %s/dev/vda && "
+		    "printf 'label: gpt\\nsize=2MiB, type=%s\\n' | sfdisk -q %s/dev/vda",
+		    root, root, root, root, root, root, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
+		    root) == 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log show", root), 1);
+	CHECK(strstr(out, "found no Keel persist partition") && strstr(out, "vda (no persist "
+									  "partition)"));
+	CHECK(strstr(out, "nothing was changed") != NULL);
+	REQUIRE(run("printf 'size=4MiB, type=%s\\n' | sfdisk -q --append %s/dev/vda",
+		    PERSIST_PART_TYPE_TEXT, root) == 0);
+	CHECK_EQ_INT(run(RECOVERY " store format --yes --store %s/dev/vda", root), 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log append found by itself", root), 0);
+	CHECK_EQ_INT(run("KEEL_SYSROOT=%s " RECOVERY " log show", root), 0);
+	CHECK(strstr(out, "found by itself") && strstr(out, "boot 3"));
+}
+
+/* The static build behaves the same and needs no shared library. */
+TEST(static_build_runs_without_shared_libraries)
+{
+	const char *s = new_store("static.store");
+
+	CHECK_EQ_INT(run("readelf -d build/recovery/recovery-static | grep -c NEEDED"), 1);
+	CHECK_EQ_INT(run("build/recovery/recovery-static --version"), 0);
+	CHECK(strstr(out, "libblkid") && strstr(out, "zlib"));
+	CHECK_EQ_INT(run("build/recovery/recovery-static log append --store %s static", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s", s), 0);
+	CHECK(strstr(out, "static") != NULL);
+}
+
+/* harvest: pstore files become one compressed panic record about the
+ * crashed boot; log show and status print its data readably. */
+TEST(harvest_records_pstore_and_watchdog_and_show_prints_them)
+{
+	const char *s = new_store("harvest.store"), *ps = fresh("pstore"), *wd = fresh("wd0");
+	uint64_t b1 = begin_attempt(s, "keel-6.1"), b2 = begin_attempt(s, "keel-6.1");
+
+	REQUIRE(b1 == 1 && b2 == 2);
+	REQUIRE(run("rm -rf %s %s && mkdir -p %s %s && printf 'identity\\n' > %s/identity && "
+		    "printf '32\\n' > %s/bootstatus && "
+		    "{ echo 'Panic#1 Part1'; echo '<0>Kernel panic - not syncing: cli test'; "
+		    "seq 1 40 | sed 's/^/<4>trace line /'; } > %s/dmesg-ramoops-0",
+		    ps, wd, ps, wd, wd, wd, ps) == 0);
+	CHECK_EQ_INT(run(RECOVERY " harvest --pstore %s --watchdog-sysfs %s --store %s", ps, wd, s),
+		     0);
+	CHECK(strstr(out, "previous boot: 1") && strstr(out, "panic record written"));
+	CHECK(strstr(out, "the last reset was the watchdog: crash record written") != NULL);
+	CHECK(access(DIR "/pstore/dmesg-ramoops-0", F_OK) != 0);
+	CHECK_EQ_INT(run(RECOVERY " harvest --pstore %s --watchdog-sysfs %s --store %s", ps, wd, s),
+		     0);
+	CHECK(strstr(out, "already recorded") && strstr(out, "pstore: no files"));
+
+	CHECK_EQ_INT(run(RECOVERY " log show --source kernel --store %s", s), 0);
+	CHECK(strstr(out, "[crash: panic in boot 1 at stage loader") != NULL);
+	CHECK(strstr(out, "    | ==== dmesg-ramoops-0 ====") && strstr(out, "more lines (--full"));
+	CHECK_EQ_INT(count_lines(out), 1 + 5 + 1);
+	CHECK_EQ_INT(run(RECOVERY " log show --full --source kernel --store %s", s), 0);
+	CHECK(strstr(out, "<4>trace line 40") && !strstr(out, "more lines"));
+	CHECK_EQ_INT(run(RECOVERY " status --store %s", s), 0);
+	CHECK(strstr(out, "[crash: watchdog in boot 1") && strstr(out, "Kernel panic - not"));
+	CHECK_EQ_INT(run(RECOVERY " harvest --no-pstore --no-watchdog --store %s", s), 2);
+}
+
+TEST(watchdog_policy_edits_a_file_and_device_errors_are_clear)
+{
+	const char *pol = fresh("watchdog.conf"), *s = new_store("wd.store");
+
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy show --policy %s", pol), 0);
+	CHECK(strstr(out, "timeout 30") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy set timeout 20 --policy %s", pol), 0);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy set process keel-init --policy %s", pol), 0);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy set fresh /run/beat 15 --policy %s", pol), 0);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy --policy %s", pol), 0);
+	CHECK(strstr(out, "timeout 20\nprocess keel-init\nfresh /run/beat 15\n") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy set interval 25 --policy %s", pol), 1);
+	CHECK(strstr(out, "below the timeout") && strstr(out, "was not changed"));
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy set colour blue --policy %s", pol), 2);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy unset process --policy %s", pol), 0);
+	CHECK(strstr(out, "keel-init") == NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog policy unset process --policy %s", pol), 1);
+	CHECK_EQ_INT(run("echo 'timeout soon' > %s && " RECOVERY " watchdog run --policy %s "
+			 "--store %s", pol, pol, s), 1);
+	CHECK(strstr(out, "line 1: timeout wants") && strstr(out, "not usable"));
+
+	unlink(pol);
+	CHECK_EQ_INT(run(RECOVERY " watchdog status --device %s/none --policy %s --store %s", DIR,
+			 pol, s), 1);
+	CHECK(strstr(out, "does not exist: no watchdog driver is loaded") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog arm --timeout 10 --device %s --policy %s --store %s",
+			 s, pol, s), 1);
+	CHECK(strstr(out, "is not a watchdog device") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog run --device %s --policy %s --store %s", s, pol, s),
+		     1);
+	CHECK(strstr(out, "not a watchdog device") && strstr(out, "was not armed"));
+	CHECK_EQ_INT(run(RECOVERY " log show --source watchdog --store %s", s), 0);
+	CHECK(strstr(out, "is not a watchdog device") != NULL);
+	CHECK_EQ_INT(run(RECOVERY " watchdog kick --timeout 5 --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " watchdog frob"), 2);
+	CHECK_EQ_INT(run(RECOVERY " watchdog run --help"), 0);
 }

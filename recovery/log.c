@@ -12,7 +12,7 @@ struct log_opts {
 	const char *store;
 	struct persist_filter filter;
 	uint64_t count;            /* -n: newest N records, 0 = all */
-	bool json, follow;
+	bool json, follow, full;
 	int format;                /* export --format */
 	bool have_format;
 };
@@ -78,6 +78,7 @@ static int parse_read_opts(const struct cli_command *cmd, int argc, char **argv,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "full", no_argument, NULL, OPT_FULL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, r;
@@ -94,6 +95,7 @@ static int parse_read_opts(const struct cli_command *cmd, int argc, char **argv,
 		case OPT_STORE: o->store = optarg; break;
 		case OPT_HELP: return cli_help(cmd);
 		case OPT_JSON: o->json = true; break;
+		case OPT_FULL: o->full = true; break;
 		case 'f':
 		case OPT_FOLLOW: o->follow = true; break;
 		case OPT_FORMAT:
@@ -158,6 +160,39 @@ static void put_crash(FILE *out, const struct persist_record *rec)
 	fputc(']', out);
 }
 
+void cli_print_crash_data(FILE *out, const struct persist_record *rec, size_t max_lines)
+{
+	struct persist_crash c;
+	uint8_t *data;
+	size_t len, line = 0, shown = 0, i = 0;
+	int r;
+
+	if (rec->type != PERSIST_REC_CRASH || persist_crash_decode(rec, &c) || !c.data_len)
+		return;
+	if ((r = persist_crash_inflate(&c, &data, &len))) {
+		fprintf(out, "    (the crash data cannot be read: %s)\n", persist_strerror(r));
+		return;
+	}
+	while (i < len) {
+		size_t end = i;
+
+		while (end < len && data[end] != '\n')
+			end++;
+		if (!max_lines || line < max_lines) {
+			fputs("    | ", out);
+			put_escaped(out, (const char *)data + i, end - i);
+			fputc('\n', out);
+			shown++;
+		}
+		line++;
+		i = end + 1;
+	}
+	if (shown < line)
+		fprintf(out, "    | ... %zu more line%s (--full shows all)\n", line - shown,
+			line - shown == 1 ? "" : "s");
+	free(data);
+}
+
 void cli_print_record(FILE *out, const struct persist_record *rec)
 {
 	char when[32];
@@ -174,6 +209,7 @@ void cli_print_record(FILE *out, const struct persist_record *rec)
 struct show_ctx {
 	const struct persist_store *s;
 	bool json;
+	size_t data_lines;         /* crash data lines shown (0: all) */
 	char *line;                /* scratch for JSON lines */
 	size_t line_size;
 	int err;                   /* formatting error */
@@ -188,6 +224,7 @@ static int show_one(void *ctx, const struct persist_record *rec)
 	sc->oldest_seq = rec->seq;
 	if (!sc->json) {
 		cli_print_record(stdout, rec);
+		cli_print_crash_data(stdout, rec, sc->data_lines);
 		return 0;
 	}
 	n = persist_record_format(rec, PERSIST_FMT_JSON, persist_store_uuid(sc->s), sc->line,
@@ -253,7 +290,8 @@ static int follow(struct cli_store *cs, struct show_ctx *sc, const struct log_op
 
 static int show(struct cli_store *cs, const struct log_opts *o)
 {
-	struct show_ctx sc = { .s = cs->s, .json = o->json };
+	struct show_ctx sc = { .s = cs->s, .json = o->json,
+			       .data_lines = o->full ? 0 : CLI_CRASH_LINES };
 	void *buf = malloc(PERSIST_RECORD_MAX);
 	int r = CLI_OK;
 
@@ -308,7 +346,7 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 
 	if (done)
 		return r;
-	if (o.json || o.follow || o.count)
+	if (o.json || o.follow || o.count || o.full)
 		return cli_usage_error(cmd, "export writes the whole log; use --format, "
 				       "--level, --boot and --source");
 	if (!o.have_format)
@@ -398,7 +436,7 @@ static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
 {
 	const char *store = NULL;
 	struct cli_store cs;
-	char question[700];
+	char question[1300];
 	bool yes = false;
 	int done, r = parse_simple_opts(cmd, argc, argv, &store, &yes, &done);
 
@@ -534,11 +572,13 @@ static int cmd_log_append(const struct cli_command *cmd, int argc, char **argv)
 const struct cli_command cli_log_commands[] = {
 	{ "log", "show", cmd_log_show,
 	  "log show [-n N] [--level L] [--boot ID] [--source S] [--json] [--follow] "
-	  "[--store PATH]",
+	  "[--full] [--store PATH]",
 	  "Shows the persistent log, newest first: time (UTC), boot id, level, source,\n"
 	  "message. --level L keeps records of level L and more severe; --source can be\n"
 	  "repeated; --json prints JSON lines; --follow prints the newest records oldest\n"
-	  "first and then new ones as they arrive." },
+	  "first and then new ones as they arrive. Crash records show their cause, stage,\n"
+	  "crashed boot and details, and the first lines of their data (decompressed);\n"
+	  "--full shows all of it." },
 	{ "log", "export", cmd_log_export,
 	  "log export [--format text|json|journal] [--level L] [--boot ID] [--source S] "
 	  "[--store PATH]",

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "installer/libs.h"
+#include <blkid/blkid.h>
+#include <zlib.h>
+
 #include "recovery/cli.h"
 
 static const char usage_text[] =
@@ -25,6 +27,12 @@ static const char usage_text[] =
 	"  store format            write a new, empty store (asks first)\n"
 	"  store check             examine the store without changing it\n"
 	"  store repair            rewrite damaged structures from the good copies\n"
+	"  harvest                 turn what the last boot left (watchdog reset, pstore)\n"
+	"                          into crash records (run early at boot)\n"
+	"  watchdog status         the watchdog device, its policy and last records\n"
+	"  watchdog arm|disarm|kick  drive the watchdog device by hand\n"
+	"  watchdog policy         show or edit the health policy file\n"
+	"  watchdog run            the watchdog daemon: kicks while the checks pass\n"
 	"  version                 print the versions of Keel and its libraries\n"
 	"\n"
 	"Every command takes --store PATH: a store file, a partition, or a whole disk\n"
@@ -32,15 +40,19 @@ static const char usage_text[] =
 	"persist partition on this machine's disks. `recovery COMMAND --help` says more.\n";
 
 static const struct cli_command *const command_tables[] = {
-	cli_status_commands, cli_log_commands, cli_mark_commands, cli_store_commands,
+	cli_status_commands, cli_log_commands,	    cli_mark_commands,
+	cli_store_commands,  cli_harvest_commands, cli_watchdog_commands,
 };
 
 static int print_version(void)
 {
-	char versions[256];
+	const char *blkid_ver = "?", *date;
 
-	keel_library_versions(versions, sizeof(versions));
-	printf("recovery (Keel) %s\n%s\n", KEEL_VERSION, versions);
+	/* recovery links libpersist, libblkid and zlib only (it is built
+	 * static for initramfs images too) */
+	blkid_get_library_version(&blkid_ver, &date);
+	printf("recovery (Keel) %s\nlibblkid %s, zlib %s\n", KEEL_VERSION, blkid_ver,
+	       zlibVersion());
 	return 0;
 }
 

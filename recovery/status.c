@@ -80,29 +80,38 @@ static void print_history(const struct persist_boot_state *st)
 	}
 }
 
+struct crash_ctx {
+	int n;
+	size_t lines;              /* data lines per record, 0: all */
+};
+
 static int print_crash(void *ctx, const struct persist_record *rec)
 {
+	struct crash_ctx *cc = ctx;
+
 	fputs("  ", stdout);
 	cli_print_record(stdout, rec);
-	++*(int *)ctx;
+	cli_print_crash_data(stdout, rec, cc->lines);
+	cc->n++;
 	return 0;
 }
 
-static int print_crashes(struct cli_store *cs)
+static int print_crashes(struct cli_store *cs, bool full)
 {
 	struct persist_filter f = { .type = PERSIST_REC_CRASH };
 	void *buf = malloc(PERSIST_RECORD_MAX);
-	int n = 0, r;
+	struct crash_ctx cc = { 0, full ? 0 : CLI_CRASH_LINES };
+	int r;
 
 	if (!buf)
 		return cli_error("out of memory");
 	printf("\ncrash records (newest %u):\n", STATUS_CRASHES);
-	r = persist_log_last(cs->s, STATUS_CRASHES, &f, print_crash, &n, buf,
+	r = persist_log_last(cs->s, STATUS_CRASHES, &f, print_crash, &cc, buf,
 			     PERSIST_RECORD_MAX);
 	free(buf);
 	if (r < 0)
 		return cli_store_error(cs, "reading crash records", r, NULL);
-	if (!n)
+	if (!cc.n)
 		printf("  none\n");
 	return CLI_OK;
 }
@@ -120,9 +129,14 @@ static void print_found(const struct persist_report *f)
 
 static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 {
-	static const struct option options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *store = NULL;
 	struct cli_store cs;
+	bool full = false;
 	int c, r;
 
 	optind = 0;
@@ -131,6 +145,8 @@ static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 			store = optarg;
 		else if (c == OPT_HELP)
 			return cli_help(cmd);
+		else if (c == OPT_FULL)
+			full = true;
 		else
 			return cli_bad_option(cmd);
 	}
@@ -141,15 +157,16 @@ static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 	print_summary(&cs, persist_boot_state(cs.s));
 	print_entries(persist_boot_state(cs.s));
 	print_history(persist_boot_state(cs.s));
-	r = print_crashes(&cs);
+	r = print_crashes(&cs, full);
 	print_found(&cs.s->found);
 	return cli_store_close(&cs) ? CLI_FAIL : r;
 }
 
 const struct cli_command cli_status_commands[] = {
-	{ "status", NULL, cmd_status, "status [--store PATH]",
+	{ "status", NULL, cmd_status, "status [--full] [--store PATH]",
 	  "Shows the boot state: entries with tries left and failed attempts, the\n"
 	  "last-known-good, default and one-shot entries, the last attempts and how\n"
-	  "each ended, and the newest crash records." },
+	  "each ended, and the newest crash records with the first lines of their\n"
+	  "data (--full: all of it)." },
 	{ NULL, NULL, NULL, NULL, NULL },
 };

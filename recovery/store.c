@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -57,16 +56,6 @@ static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv
 
 /* ---- format ---- */
 
-/* A random (version 4) store UUID. */
-static int random_uuid(persist_guid *g)
-{
-	if (getrandom(g->b, sizeof(g->b), 0) != (ssize_t)sizeof(g->b))
-		return -1;
-	g->b[7] = (uint8_t)((g->b[7] & 0x0f) | 0x40); /* on-disk order: byte 7 is the version */
-	g->b[8] = (uint8_t)((g->b[8] & 0x3f) | 0x80);
-	return 0;
-}
-
 /*
  * Refuses to overwrite a store that opens (or is merely damaged) unless
  * --force: formatting loses the log and the boot state. Returns 0 to go on.
@@ -95,7 +84,7 @@ static int format(struct cli_store *cs, const struct store_opts *o, bool created
 {
 	struct persist_port port;
 	persist_guid uuid;
-	char question[700], text[PERSIST_GUID_STRING_LEN + 1];
+	char question[1300], text[PERSIST_GUID_STRING_LEN + 1];
 	int r;
 
 	if (!(cs->s = calloc(1, sizeof(*cs->s))))
@@ -105,7 +94,7 @@ static int format(struct cli_store *cs, const struct store_opts *o, bool created
 	snprintf(question, sizeof(question), "This erases everything on %s", cs->where);
 	if (!created && !cli_confirm(question, o->yes))
 		return CLI_FAIL;
-	if (random_uuid(&uuid))
+	if (persist_linux_random_uuid(&uuid))
 		return cli_error("no random numbers for the store UUID; nothing was changed.");
 	cli_store_port(cs, &port);
 	if ((r = persist_format(cs->s, &port, &uuid, NULL)))
@@ -134,9 +123,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 		return cli_usage_error(cmd, "--size only applies when %s does not exist yet",
 				       o.store);
 	if (stat(o.store, &st) < 0 && errno == ENOENT) {
-		if ((r = store_port_create(o.store, o.size ? o.size : PERSIST_DEFAULT_SIZE)) < 0)
+		if (persist_linux_create_file(o.store, o.size ? o.size : PERSIST_DEFAULT_SIZE))
 			return cli_error("cannot create %s: %s; nothing was changed.", o.store,
-					 strerror(-r));
+					 strerror(errno));
 		created = true;
 	}
 	if (cli_port_open(&cs, o.store, true)) {
