@@ -44,6 +44,7 @@ include installer/module.mk
 include recovery/module.mk
 include images/module.mk
 include images/sample-os.mk
+include bootmgr/bench/bench.mk
 include tests/module.mk
 
 # These rules come after the fragments: their prerequisite lists are final.

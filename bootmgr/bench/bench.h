@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot manager benchmark's shared names: the variable the probe leaves
+ * for the stop program, the paths on the bench disks and the marker line
+ * the stop program prints. Used by probe.efi, stop.efi and the host runner.
+ */
+#ifndef KEEL_BOOTMGR_BENCH_BENCH_H
+#define KEEL_BOOTMGR_BENCH_BENCH_H
+
+/* Volatile variable under KEEL_VENDOR_GUID (libpersist/efivars.h): the TSC
+ * the probe read right before starting the boot manager under test
+ * (uint64 little-endian, 8 bytes). */
+#define KEEL_BENCH_VAR_TSC "KeelBenchTsc"
+
+/* The boot manager under test, on the probe's own volume. */
+#define KEEL_BENCH_LOADER_PATH "\\EFI\\bench\\loader.efi"
+
+/* The marker stop.efi prints; key=value pairs follow it. */
+#define KEEL_BENCH_MARKER "KEEL-BENCH delta_tsc="
+
+#endif

@@ -1,0 +1,61 @@
+# bootmgr/bench/ — `make bench`: Keel's boot manager against systemd-boot.
+#
+# Each bench disk boots probe.efi (\EFI\BOOT\BOOTX64.EFI), which notes the
+# TSC and starts \EFI\bench\loader.efi — Keel's bootmgr on one disk, Debian's
+# systemd-boot on the other — configured alike: \loader\loader.conf with
+# `timeout 0` and one entry, \loader\entries\bench.conf, starting
+# \EFI\bench\stop.efi, which prints the elapsed time and powers off.
+# This fragment is included before tests/module.mk, so it names the harness
+# object itself rather than using HARNESS_OBJS.
+
+BENCH_DIR := $(B)/bootmgr/bench
+
+$(BENCH_DIR)/probe.so: $(B)/fw/bootmgr/bench/probe_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
+$(BENCH_DIR)/stop.so: $(B)/fw/bootmgr/bench/stop_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
+
+# systemd-boot from Debian's package, unpacked under $(B)/debs (never committed).
+SDBOOT_EFI := $(B)/debs/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi
+$(SDBOOT_EFI): images/fetch-deb.sh
+	@sh images/fetch-deb.sh systemd-boot-efi $(B)/debs/systemd-boot-efi
+	@touch $@
+
+# The files both bench disks share; only \EFI\bench\loader.efi differs.
+BENCH_COMMON = $(BENCH_DIR)/probe.efi='\EFI\BOOT\BOOTX64.EFI' \
+	$(BENCH_DIR)/stop.efi='\EFI\bench\stop.efi' \
+	bootmgr/bench/loader.conf='\loader\loader.conf' \
+	bootmgr/bench/bench.conf='\loader\entries\bench.conf'
+BENCH_DISK_INPUTS := $(BENCH_DIR)/probe.efi $(BENCH_DIR)/stop.efi bootmgr/bench/loader.conf \
+	bootmgr/bench/bench.conf images/mkdisk.sh
+BENCH_PERSIST_TYPE := $(shell sed -n 's/^\#define PERSIST_PART_TYPE_TEXT "\(.*\)"/\1/p' libpersist/persist.h)
+
+# Keel's disk also holds stop.efi as \EFI\BOOT\next.efi (what bootmgr starts
+# today, before it reads loader entries) and a formatted persist partition,
+# so the measured path includes bootmgr's durable record of the boot.
+$(BENCH_DIR)/keel.img: $(B)/bootmgr/bootmgr.efi $(BENCH_DISK_INPUTS) $(B)/recovery/recovery
+	@sh images/mkdisk.sh $@.new --size 300 --esp-size 260 --label BENCH-KEEL \
+		--disk-guid 4b45454c-0000-4000-8000-0000000000b1 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000b2 \
+		--part $(BENCH_PERSIST_TYPE):4b45454c-0000-4000-8000-0000000000b3:16:persist \
+		$(BENCH_COMMON) $(B)/bootmgr/bootmgr.efi='\EFI\bench\loader.efi' \
+		$(BENCH_DIR)/stop.efi='\EFI\BOOT\next.efi'
+	@$(B)/recovery/recovery store format --yes --store $@.new >/dev/null
+	@mv $@.new $@
+
+$(BENCH_DIR)/sdboot.img: $(SDBOOT_EFI) $(BENCH_DISK_INPUTS)
+	@sh images/mkdisk.sh $@ --size 300 --esp-size 260 --label BENCH-SDB \
+		--disk-guid 4b45454c-0000-4000-8000-0000000000b4 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000b5 \
+		$(BENCH_COMMON) $(SDBOOT_EFI)='\EFI\bench\loader.efi'
+
+# The host side: statistics (unit-tested) and the runner.
+$(BENCH_DIR)/stats_test: $(BENCH_DIR)/stats.o $(BENCH_DIR)/stats_test.o $(UNIT_MAIN)
+	$(CC) $(HOST_LDFLAGS) $^ -o $@
+UNIT_TESTS += $(BENCH_DIR)/stats_test
+
+# The runner's disks, firmware and accelerator probe are prerequisites, so
+# `make bench` builds all of them before it runs.
+$(BENCH_DIR)/bench_run: $(BENCH_DIR)/bench_run.o $(BENCH_DIR)/stats.o $(B)/tests/qemu.o \
+		$(BENCH_DIR)/keel.img $(BENCH_DIR)/sdboot.img $(B)/recovery/recovery \
+		$(OVMF_CODE) $(B)/tests/accel
+	$(CC) $(HOST_LDFLAGS) $(filter %.o,$^) -o $@
+BENCHES += $(BENCH_DIR)/bench_run
