@@ -195,25 +195,30 @@ static bool is_duplicate(const struct bm_entry *a, const struct bm_entry *b)
 }
 
 /* Gives e an id no listed entry has: "<id>@<volume>", then
- * "<id>@<volume>.<n>". */
+ * "<id>@<volume>.<n>"; a long id is cut (at a UTF-8 character boundary)
+ * to make room for the suffix. */
 static int make_unique_id(const struct bm_entries *l, struct bm_entry *e)
 {
-	char base[BM_ID_MAX], id[BM_ID_MAX];
+	char base[BM_ID_MAX], id[BM_ID_MAX], suffix[32];
 
 	bm_memcpy(base, e->id, sizeof(base));
 	for (uint32_t n = 0; n < BM_ENTRIES_MAX + 1; n++) {
+		size_t keep = bm_strlen(base);
 		bm_buf b;
 
-		bm_buf_init(&b, id, sizeof(id));
-		bm_buf_str(&b, base);
+		bm_buf_init(&b, suffix, sizeof(suffix));
 		bm_buf_str(&b, "@");
 		bm_buf_u64(&b, e->volume);
 		if (n) {
 			bm_buf_str(&b, ".");
 			bm_buf_u64(&b, n);
 		}
-		if (!bm_buf_ok(&b))
-			return BM_E_BADNAME;
+		if (keep + b.len >= sizeof(id))
+			keep = sizeof(id) - 1 - b.len;
+		while (keep && ((unsigned char)base[keep] & 0xc0) == 0x80)
+			keep--;
+		bm_memcpy(id, base, keep);
+		bm_memcpy(id + keep, suffix, b.len + 1);
 		if (bm_entries_find(l, id) < 0) {
 			bm_memcpy(e->id, id, sizeof(id));
 			return 0;

@@ -103,7 +103,8 @@ int bm_entry_special(struct bm_entry *e, int kind);
  * Adds a copy of *e. Returns 0 when added, 1 when it is a duplicate of an
  * entry already listed (then nothing is added), BM_E_FULL, or BM_E_BADNAME
  * if its id collides with a different entry and no "@N" variant is free.
- * A colliding id gets "@<volume>" appended (or "@<volume>.<n>").
+ * A colliding id gets "@<volume>" appended (or "@<volume>.<n>"), cutting
+ * a long id to make room.
  */
 int bm_entries_add(struct bm_entries *l, const struct bm_entry *e);
 

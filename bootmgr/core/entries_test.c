@@ -135,6 +135,13 @@ TEST(entries_dedupe)
 	CHECK_EQ_STR(l.e[2].id, "deb@1.1");
 	CHECK_EQ_INT(add_bls("deb.conf", "linux /k\ninitrd /i\ninitrd /j\noptions ro\n", 0, &esp1), 0);
 	CHECK_EQ_STR(l.e[3].id, "deb@0");
+	/* A 63-byte id is cut to make room for the suffix. */
+	CHECK_EQ_INT(add_bls("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi\xc3\xa9.conf",
+			     "linux /a\n", 0, NULL), 0);
+	CHECK_EQ_INT(add_bls("abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi\xc3\xa9.conf",
+			     "linux /b\n", 7, NULL), 0);
+	CHECK_EQ_STR(l.e[5].id, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghi@7");
+	l.n = 4;
 
 	/* The same foreign loader by two paths, or twice by one path. */
 	REQUIRE(bm_entry_from_program(&e, BM_KIND_FOREIGN, "auto-windows", "Windows",
