@@ -40,6 +40,7 @@ all: $(B)/.all
 include efi/module.mk
 include libpersist/module.mk
 include bootmgr/module.mk
+include bootmgr/core/core.mk
 include installer/module.mk
 include recovery/module.mk
 include images/module.mk

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#include "bootmgr/core/loaderconf.h"
+#include "tests/unit.h"
+
+static struct bm_loader_conf c;
+static struct bm_diag d;
+
+static int parse(const char *text)
+{
+	bm_loader_conf_init(&c);
+	return bm_loader_conf_parse(text, strlen(text), &c, &d);
+}
+
+TEST(loaderconf_defaults)
+{
+	REQUIRE(parse("") == 0);
+	CHECK(!c.timeout_set);
+	CHECK_EQ_INT(c.timeout_mode, BM_TIMEOUT_SECONDS);
+	CHECK(c.editor && c.auto_entries && c.auto_firmware && c.auto_reboot && c.auto_poweroff);
+	CHECK_EQ_INT(c.tries, 3);
+	CHECK_EQ_INT(c.menu, BM_MENU_AUTO);
+	CHECK_EQ_STR(c.default_pattern, "");
+}
+
+TEST(loaderconf_all_keys)
+{
+	REQUIRE(parse("# Keel\r\n"
+		      "timeout 5\r\n"
+		      "default  debian-*\n"
+		      "console-mode max\n"
+		      "editor no\n"
+		      "auto-entries 0\n"
+		      "auto-firmware off\n"
+		      "auto-reboot false\n"
+		      "auto-poweroff n\n"
+		      "tries 5\n"
+		      "keel-menu forced\n") == 0);
+	CHECK(c.timeout_set && c.timeout_mode == BM_TIMEOUT_SECONDS && c.timeout_sec == 5);
+	CHECK_EQ_STR(c.default_pattern, "debian-*");
+	CHECK_EQ_INT(c.console_mode, BM_CONSOLE_MAX);
+	CHECK(!c.editor && !c.auto_entries && !c.auto_firmware && !c.auto_reboot && !c.auto_poweroff);
+	CHECK_EQ_INT(c.tries, 5);
+	CHECK_EQ_INT(c.menu, BM_MENU_FORCED);
+	CHECK_EQ_INT(d.n_notes, 0);
+}
+
+TEST(loaderconf_timeout_words)
+{
+	REQUIRE(parse("timeout menu-force") == 0);
+	CHECK_EQ_INT(c.timeout_mode, BM_TIMEOUT_MENU_FORCE);
+	REQUIRE(parse("timeout menu-hidden") == 0);
+	CHECK_EQ_INT(c.timeout_mode, BM_TIMEOUT_MENU_HIDDEN);
+	REQUIRE(parse("timeout menu-disabled") == 0);
+	CHECK_EQ_INT(c.timeout_mode, BM_TIMEOUT_MENU_DISABLED);
+	REQUIRE(parse("timeout 3\ntimeout soon\n") == 0);
+	CHECK(c.timeout_sec == 3 && c.timeout_mode == BM_TIMEOUT_SECONDS);
+	REQUIRE(d.n_notes == 1);
+	CHECK_EQ_INT(d.notes[0].code, BM_N_BAD_VALUE);
+	CHECK_EQ_INT(d.notes[0].line, 2);
+	REQUIRE(parse("timeout 65536\nconsole-mode 2\n") == 0);
+	CHECK(!c.timeout_set);
+	CHECK(c.console_mode == BM_CONSOLE_NUMBER && c.console_mode_number == 2);
+}
+
+TEST(loaderconf_bad_values_keep_defaults)
+{
+	REQUIRE(parse("tries 0\ntries 256\ntries -1\neditor maybe\nkeel-menu never\n"
+		      "default @saved\nbeep yes\ndefault \"quoted\"\n") == 0);
+	CHECK_EQ_INT(c.tries, 3);
+	CHECK(c.editor);
+	CHECK_EQ_INT(c.menu, BM_MENU_AUTO);
+	CHECK_EQ_STR(c.default_pattern, "quoted");
+	REQUIRE(d.n_notes == 7);
+	CHECK_EQ_INT(d.notes[6].code, BM_N_UNKNOWN_KEY);
+	CHECK_EQ_STR(d.notes[6].key, "beep");
+	/* A control character fails the file and changes nothing. */
+	bm_loader_conf_init(&c);
+	c.tries = 9;
+	CHECK_EQ_INT(bm_loader_conf_parse("tries 4\ntimeout 1\x1b\n", 19, &c, &d), BM_E_CONTROL);
+	CHECK_EQ_INT(d.err_line, 2);
+	CHECK_EQ_INT(c.tries, 9);
+}
+
+TEST(glob_match)
+{
+	CHECK(bm_glob_match("debian-*", "debian-6.1"));
+	CHECK(bm_glob_match("*", ""));
+	CHECK(bm_glob_match("a?c", "abc"));
+	CHECK(!bm_glob_match("a?c", "ac"));
+	CHECK(bm_glob_match("*-*-amd64", "x-6.1.0-13-amd64"));
+	CHECK(!bm_glob_match("*-amd64", "x-amd64-old"));
+	CHECK(bm_glob_match("**a**", "bab"));
+	CHECK(!bm_glob_match("exact", "exactly"));
+	CHECK(bm_glob_match("exact", "exact"));
+	CHECK(!bm_glob_match("", "x"));
+	CHECK(bm_glob_match("a*b*c*d", "aXbYbZcQd"));
+}
