@@ -39,8 +39,8 @@ all: $(B)/.all
 
 include efi/module.mk
 include libpersist/module.mk
-include bootmgr/module.mk
 include bootmgr/core/core.mk
+include bootmgr/module.mk
 include installer/module.mk
 include recovery/module.mk
 include images/module.mk

@@ -3,7 +3,6 @@
 #include "bootmgr/discover.h"
 
 #include "bootmgr/core/str.h"
-#include "bootmgr/core/vercmp.h"
 #include "efi/kfmt.h"
 #include "libpersist/guid.h"
 
@@ -39,78 +38,55 @@ static bool has_prefix(const char *s, const char *prefix)
 	return true;
 }
 
-static struct bm_item *new_item(struct bm_list *l)
+static void add(struct bm_list *l, const struct bm_entry *e)
 {
-	struct bm_item *it;
+	int r = bm_entries_add(l->entries, e);
 
-	if (l->n == BM_ITEMS_MAX) {
-		l->skipped++;
-		return NULL;
-	}
-	it = &l->items[l->n];
-	bm_memset(it, 0, sizeof(*it));
-	return it;
-}
-
-/* The same installation seen twice (two ESPs with the same entry, or the
- * same file system reached twice): shown once. */
-static bool duplicate(const struct bm_list *l, const struct bm_item *it)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		const struct bm_item *o = &l->items[i];
-		if (o->kind == it->kind && bm_streq(o->e.id, it->e.id) &&
-		    bm_streq(o->e.linux_path, it->e.linux_path) &&
-		    bm_streq(o->e.efi_path, it->e.efi_path) &&
-		    bm_streq(o->e.options, it->e.options))
-			return true;
-	}
-	return false;
-}
-
-static void add(struct bm_list *l, struct bm_item *it)
-{
-	if (duplicate(l, it)) {
-		kefi_printf("KEEL-ENTRY-SKIP id=%s fs=%zu reason=\"duplicate\"\n", it->e.id, it->volume);
-		l->skipped++;
+	if (r == 0)
 		return;
-	}
-	l->n++;
+	l->skipped++;
+	kefi_printf("KEEL-ENTRY-SKIP id=%s fs=%u reason=\"%s\"\n", e->id, e->volume,
+		    r == 1 ? "duplicate" : bm_strerror(r));
+}
+
+static void skip(struct bm_list *l, const char *file, size_t vol, const char *why)
+{
+	kefi_printf("KEEL-ENTRY-SKIP file=%s fs=%zu reason=\"%s\"\n", file, vol, why);
+	l->skipped++;
 }
 
 static void read_entry(struct bm_list *l, size_t vol, const char *name)
 {
-	static struct bm_diag diag;
+	struct bm_bls_entry *bls = l->bls;
+	struct bm_entry *e = l->scratch;
+	struct bm_diag diag;
 	char path[BM_PATH_MAX + 32], why[160];
-	struct bm_item *it = new_item(l);
 	void *text;
 	size_t len;
 	int r;
 
-	if (!it)
-		return;
 	kfmt_snprintf(path, sizeof(path), "%s\\%s", ENTRIES_DIR, name);
 	r = kefi_file_read(l->volumes[vol].handle, path, &text, &len);
 	if (r != KEFI_OK) {
-		kefi_printf("KEEL-ENTRY-SKIP file=%s fs=%zu reason=\"%s\"\n", name, vol,
-			    kefi_strerror(r));
-		l->skipped++;
+		skip(l, name, vol, kefi_strerror(r));
 		return;
 	}
-	r = bm_bls_parse(name, text, len, &it->e, &diag);
+	r = bm_bls_parse(name, text, len, bls, &diag);
 	kefi_free(text);
 	if (r < 0) {
 		bm_diag_format(&diag, name, why, sizeof(why));
-		kefi_printf("KEEL-ENTRY-SKIP file=%s fs=%zu reason=\"%s\"\n", name, vol, why);
-		l->skipped++;
+		skip(l, name, vol, why);
 		return;
 	}
-	it->kind = BM_KIND_BLS;
-	it->volume = vol;
-	bm_strlcpy(it->dir, sizeof(it->dir), ENTRIES_DIR);
-	it->recovery = has_prefix(it->e.id, "recovery") || has_prefix(it->e.id, "keel-recovery");
-	if (!it->e.title[0])
-		bm_strlcpy(it->e.title, sizeof(it->e.title), it->e.id);
-	add(l, it);
+	r = bm_entry_from_bls(e, bls, ENTRIES_DIR, (uint32_t)vol, &l->volumes[vol].part_uuid);
+	if (r < 0) {
+		skip(l, name, vol, bm_strerror(r));
+		return;
+	}
+	/* Keel's recovery environment is an entry named keel-recovery*. */
+	if (has_prefix(e->id, "keel-recovery"))
+		e->kind = BM_KIND_RECOVERY;
+	add(l, e);
 }
 
 static void scan_entries(struct bm_list *l, size_t vol, uint64_t deadline)
@@ -138,16 +114,11 @@ static void scan_entries(struct bm_list *l, size_t vol, uint64_t deadline)
 static void add_foreign(struct bm_list *l, size_t vol, const char *path, const char *title,
 			const char *id)
 {
-	struct bm_item *it;
-
-	if (!kefi_file_exists(l->volumes[vol].handle, path) || !(it = new_item(l)))
+	if (!kefi_file_exists(l->volumes[vol].handle, path))
 		return;
-	it->kind = BM_KIND_FOREIGN;
-	it->volume = vol;
-	bm_strlcpy(it->e.id, sizeof(it->e.id), id);
-	bm_strlcpy(it->e.title, sizeof(it->e.title), title);
-	bm_strlcpy(it->e.efi_path, sizeof(it->e.efi_path), path);
-	add(l, it);
+	if (bm_entry_from_program(l->scratch, BM_KIND_FOREIGN, id, title, path, (uint32_t)vol,
+				  &l->volumes[vol].part_uuid) == 0)
+		add(l, l->scratch);
 }
 
 /* \EFI\<vendor>\shimx64.efi or grubx64.efi: another distribution. */
@@ -183,7 +154,7 @@ static void scan_volume(struct bm_list *l, size_t vol)
 {
 	const kefi_volume *v = &l->volumes[vol];
 	uint64_t deadline = kefi_time_us() + DISCOVER_VOLUME_BUDGET_US;
-	size_t before = l->n;
+	uint32_t before = l->entries->n;
 
 	scan_entries(l, vol, deadline);
 	if (kefi_time_us() > deadline)
@@ -195,7 +166,7 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	/* The removable-media fallback of another disk (never Keel's own; and
 	 * not when the volume has entries: that loader is their boot manager,
 	 * whose entries are listed already). */
-	if (!v->self && l->n == before) {
+	if (!v->self && l->entries->n == before) {
 		char title[BM_TITLE_MAX], id[BM_ID_MAX];
 		kfmt_snprintf(title, sizeof(title), "Fallback loader on %s",
 			      v->label[0] ? v->label : "another disk");
@@ -204,64 +175,21 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	}
 }
 
-static void add_builtin(struct bm_list *l, enum bm_kind kind, const char *id, const char *title)
+static void add_builtin(struct bm_list *l, int kind)
 {
-	struct bm_item *it = new_item(l);
-
-	if (!it)
-		return;
-	it->kind = kind;
-	bm_strlcpy(it->e.id, sizeof(it->e.id), id);
-	bm_strlcpy(it->e.title, sizeof(it->e.title), title);
-	l->n++;
+	if (bm_entry_special(l->scratch, kind) == 0)
+		add(l, l->scratch);
 }
 
-/* Order of the menu: Keel-aware entries by the Boot Loader Specification
- * (sort-key, machine-id, version newest first, then id), entries whose
- * boot counter ran out after the rest, then the recovery environment,
- * other systems, and the built-in items. */
-static int group(const struct bm_item *it)
+static const char *kind_name(const struct bm_entry *e)
 {
-	if (it->kind == BM_KIND_BLS && !it->recovery)
-		return it->e.count.counting && it->e.count.left == 0 ? 1 : 0;
-	if (it->kind == BM_KIND_BLS)
-		return 2;
-	return 3 + (int)it->kind;
-}
-
-static int compare(const struct bm_item *a, const struct bm_item *b)
-{
-	int r = group(a) - group(b);
-
-	if (r || a->kind != BM_KIND_BLS)
-		return r;
-	if (!a->e.sort_key[0] != !b->e.sort_key[0])
-		return a->e.sort_key[0] ? -1 : 1;
-	if (a->e.sort_key[0]) {
-		if ((r = bm_strcmp(a->e.sort_key, b->e.sort_key)))
-			return r;
-		if ((r = bm_strcmp(a->e.machine_id, b->e.machine_id)))
-			return r;
-		if ((r = bm_vercmp(b->e.version, a->e.version)))
-			return r;
-	}
-	return bm_vercmp(b->e.id, a->e.id);
-}
-
-static void sort(struct bm_list *l)
-{
-	struct bm_item *tmp = &l->items[BM_ITEMS_MAX]; /* the spare slot */
-
-	for (size_t i = 1; i < l->n; i++) {
-		size_t j = i;
-		if (compare(&l->items[j - 1], &l->items[j]) <= 0)
-			continue;
-		*tmp = l->items[i];
-		while (j > 0 && compare(&l->items[j - 1], tmp) > 0) {
-			l->items[j] = l->items[j - 1];
-			j--;
-		}
-		l->items[j] = *tmp;
+	switch (e->kind) {
+	case BM_KIND_BLS: return "linux";
+	case BM_KIND_UKI: return "uki";
+	case BM_KIND_EFI: return "efi";
+	case BM_KIND_FOREIGN: return "foreign";
+	case BM_KIND_RECOVERY: return "recovery";
+	default: return "builtin";
 	}
 }
 
@@ -271,9 +199,12 @@ int discover(struct bm_list *l)
 	size_t self = SIZE_MAX;
 
 	bm_memset(l, 0, sizeof(*l));
-	l->items = kefi_alloc((BM_ITEMS_MAX + 1) * sizeof(*l->items)); /* +1: sort's spare */
-	if (!l->items)
+	l->entries = kefi_alloc(sizeof(*l->entries));
+	l->scratch = kefi_alloc(sizeof(*l->scratch));
+	l->bls = kefi_alloc(sizeof(*l->bls));
+	if (!l->entries || !l->scratch || !l->bls)
 		return KEFI_ENOMEM;
+	bm_entries_init(l->entries);
 	r = kefi_volume_list(&l->volumes, &l->n_volumes);
 	if (r != KEFI_OK) {
 		kefi_printf("KEEL-DISCOVER error=\"%s\"\n", kefi_strerror(r));
@@ -298,36 +229,23 @@ int discover(struct bm_list *l)
 		if (v != self)
 			scan_volume(l, v);
 	if (kefi_firmware_setup_supported())
-		add_builtin(l, BM_KIND_FIRMWARE, "auto-reboot-to-firmware-setup",
-			    "Firmware setup");
-	add_builtin(l, BM_KIND_REBOOT, "auto-reboot", "Reboot");
-	add_builtin(l, BM_KIND_POWEROFF, "auto-poweroff", "Power off");
-	sort(l);
-	for (size_t i = 0; i < l->n; i++) {
-		const struct bm_item *it = &l->items[i];
-		kefi_printf("KEEL-ENTRY n=%zu id=%s kind=%s fs=%zu version=%s title=\"%s\"\n", i + 1,
-			    it->e.id,
-			    it->recovery ? "recovery"
-			    : it->kind == BM_KIND_BLS ? (it->e.linux_path[0] ? "linux" : "efi")
-			    : it->kind == BM_KIND_FOREIGN ? "foreign"
-							  : "builtin",
-			    it->volume, it->e.version[0] ? it->e.version : "-", it->e.title);
+		add_builtin(l, BM_KIND_FIRMWARE);
+	add_builtin(l, BM_KIND_REBOOT);
+	add_builtin(l, BM_KIND_POWEROFF);
+	bm_entries_sort(l->entries);
+	for (uint32_t i = 0; i < l->entries->n; i++) {
+		const struct bm_entry *e = &l->entries->e[i];
+		kefi_printf("KEEL-ENTRY n=%u id=%s kind=%s fs=%u version=%s title=\"%s\"\n", i + 1,
+			    e->id, kind_name(e), e->volume, e->version[0] ? e->version : "-",
+			    e->title);
 	}
-	kefi_printf("KEEL-DISCOVER entries=%zu skipped=%zu filesystems=%zu\n", l->n, l->skipped,
-		    l->n_volumes);
+	kefi_printf("KEEL-DISCOVER entries=%u skipped=%zu filesystems=%zu\n", l->entries->n,
+		    l->skipped, l->n_volumes);
 	return KEFI_OK;
 }
 
-void discover_free(struct bm_list *l)
+bool discover_counted(const struct bm_entry *e)
 {
-	kefi_free(l->items);
-	kefi_free(l->volumes);
-	l->items = NULL;
-	l->volumes = NULL;
-	l->n = 0;
-}
-
-bool bm_item_counted(const struct bm_item *it)
-{
-	return it->kind == BM_KIND_BLS;
+	return e->kind == BM_KIND_BLS || e->kind == BM_KIND_UKI || e->kind == BM_KIND_EFI ||
+	       e->kind == BM_KIND_RECOVERY;
 }

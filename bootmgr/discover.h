@@ -2,9 +2,11 @@
 /*
  * Discovery: every installation on every file system the firmware exposes.
  * Boot Loader Specification Type #1 entries (\loader\entries\*.conf on any
- * ESP or XBOOTLDR partition), other systems' loaders (Windows, other
- * distributions' shim/GRUB, the removable-media fallback of other disks),
- * then the built-in items: firmware setup, reboot, power off.
+ * ESP or XBOOTLDR partition), unified kernel images (\EFI\Linux\*.efi),
+ * other systems' loaders (Windows, other distributions' shim/GRUB, the
+ * removable-media fallback of other disks), then the built-in items:
+ * firmware setup, reboot, power off. The entry model, its order and its
+ * duplicate rule are bootmgr/core/entries.[ch] (tested on the host).
  */
 #ifndef KEEL_BOOTMGR_DISCOVER_H
 #define KEEL_BOOTMGR_DISCOVER_H
@@ -12,43 +14,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bootmgr/core/bls.h"
+#include "bootmgr/core/entries.h"
 #include "efi/kefi.h"
 
-enum bm_kind {
-	BM_KIND_BLS,        /* a Type #1 entry: Linux kernel or EFI program */
-	BM_KIND_FOREIGN,    /* another system's loader */
-	BM_KIND_FIRMWARE,   /* reboot into the firmware's setup */
-	BM_KIND_REBOOT,
-	BM_KIND_POWEROFF,
-};
-
-struct bm_item {
-	enum bm_kind kind;
-	bool recovery;             /* the recovery environment */
-	size_t volume;             /* index into the volume list */
-	char dir[32];              /* directory of the entry file ("\\loader\\entries") */
-	struct bm_bls_entry e;     /* id, title, paths, options (foreign: efi_path) */
-};
-
-#define BM_ITEMS_MAX 48
 /* Time one file system may take before the rest of it is skipped. */
 #define DISCOVER_VOLUME_BUDGET_US 2000000u
 
 struct bm_list {
 	kefi_volume *volumes;      /* from kefi_volume_list() */
 	size_t n_volumes;
-	struct bm_item *items;     /* BM_ITEMS_MAX, sorted: OS entries first */
-	size_t n;
-	size_t skipped;            /* entries dropped (bad files, duplicates, full) */
+	struct bm_entries *entries; /* sorted in menu order */
+	size_t skipped;            /* files dropped (unreadable, bad, duplicates, full) */
+	struct bm_entry *scratch;  /* one entry being built (large: not static, */
+	struct bm_bls_entry *bls;  /* as an EFI image's .bss takes file space) */
 };
 
-/* Finds everything (printing a KEEL-ENTRY marker per item and a
+/* Finds everything (printing a KEEL-ENTRY marker per entry and a
  * KEEL-DISCOVER summary). Returns 0 or a KEFI_E* code. */
 int discover(struct bm_list *l);
-void discover_free(struct bm_list *l);
 
-/* True for items the boot counting rule applies to (Keel-aware systems). */
-bool bm_item_counted(const struct bm_item *it);
+/* True for entries the boot counting rule applies to (Keel-aware systems:
+ * Type #1 and #2 entries and the recovery environment). */
+bool discover_counted(const struct bm_entry *e);
 
 #endif

@@ -21,6 +21,7 @@
 #include "bootmgr/bli.h"
 #include "bootmgr/boot.h"
 #include "bootmgr/core/bootcount.h"
+#include "bootmgr/core/cmdline.h"
 #include "bootmgr/core/loaderconf.h"
 #include "bootmgr/core/str.h"
 #include "bootmgr/discover.h"
@@ -45,13 +46,13 @@ struct bootmgr {
 	struct persist_pick pick;
 	struct bm_loader_conf conf;
 	struct bm_list list;
-	const char *ids[BM_ITEMS_MAX];  /* selectable ids, menu order */
-	size_t id_item[BM_ITEMS_MAX];  /* ids[i] is list.items[id_item[i]] */
+	const char *ids[BM_ENTRIES_MAX];  /* selectable ids, menu order */
+	size_t id_item[BM_ENTRIES_MAX];  /* ids[i] is list.items[id_item[i]] */
 	size_t n_ids;
-	bool failed_now[BM_ITEMS_MAX]; /* failed to load in this power-on */
+	bool failed_now[BM_ENTRIES_MAX]; /* failed to load in this power-on */
 	char oneshot[BM_ID_MAX];       /* one-shot without a store */
 	char default_id[BM_ID_MAX];    /* from LoaderEntryDefault or loader.conf */
-	char states[BM_ITEMS_MAX][96];
+	char states[BM_ENTRIES_MAX][96];
 	char notice[200];
 	char cmdline[CMDLINE_MAX];     /* of the image being started */
 	char edit[CMDLINE_MAX];        /* edited in the menu */
@@ -169,12 +170,12 @@ static void load_config(void)
 static void collect_ids(void)
 {
 	bm->n_ids = 0;
-	for (size_t i = 0; i < bm->list.n; i++) {
-		const struct bm_item *it = &bm->list.items[i];
-		if (it->kind != BM_KIND_BLS && it->kind != BM_KIND_FOREIGN)
+	for (size_t i = 0; i < bm->list.entries->n; i++) {
+		const struct bm_entry *it = &bm->list.entries->e[i];
+		if (!bm_entry_is_bootable(it))
 			continue;
 		bm->id_item[bm->n_ids] = i;
-		bm->ids[bm->n_ids++] = it->e.id;
+		bm->ids[bm->n_ids++] = it->id;
 	}
 	bli_set_entries(bm->ids, bm->n_ids);
 }
@@ -184,6 +185,7 @@ static void collect_ids(void)
 static void load_requests(void)
 {
 	char id[BM_ID_MAX];
+	int r;
 
 	if (bli_take_oneshot(id, sizeof(id))) {
 		kefi_printf("KEEL-ONESHOT id=%s source=LoaderEntryOneShot\n", id);
@@ -200,11 +202,11 @@ static void load_requests(void)
 	}
 	if (!bm->conf.default_pattern[0])
 		return;
-	for (size_t i = 0; i < bm->n_ids; i++)
-		if (bm_glob_match(bm->conf.default_pattern, bm->ids[i])) {
-			bm_strlcpy(bm->default_id, sizeof(bm->default_id), bm->ids[i]);
-			return;
-		}
+	r = bm_entries_match(bm->list.entries, bm->conf.default_pattern);
+	if (r >= 0) {
+		bm_strlcpy(bm->default_id, sizeof(bm->default_id), bm->list.entries->e[r].id);
+		return;
+	}
 	kefi_printf("KEEL-CONFIG warning=\"default '%s' matches no entry\"\n",
 		    bm->conf.default_pattern);
 }
@@ -214,34 +216,34 @@ static void describe_states(void)
 {
 	const struct persist_boot_state *st = bm->store ? persist_boot_state(bm->store) : NULL;
 
-	for (size_t i = 0; i < bm->list.n; i++) {
-		const struct bm_item *it = &bm->list.items[i];
-		const struct persist_entry *e = bm->store ? persist_boot_find(bm->store, it->e.id) : NULL;
+	for (size_t i = 0; i < bm->list.entries->n; i++) {
+		const struct bm_entry *it = &bm->list.entries->e[i];
+		const struct persist_entry *e = bm->store ? persist_boot_find(bm->store, it->id) : NULL;
 		char *s = bm->states[i];
 		size_t cap = sizeof(bm->states[i]);
 
 		s[0] = '\0';
-		if (it->kind != BM_KIND_BLS)
+		if (!discover_counted(it))
 			continue;
 		if (e && e->bad)
 			kfmt_snprintf(s, cap, "bad: %u failed attempts", e->failed);
-		else if (st && bm_streq(st->lkg, it->e.id))
+		else if (st && bm_streq(st->lkg, it->id))
 			kfmt_snprintf(s, cap, "last-known-good");
 		else if (e && e->failed)
 			kfmt_snprintf(s, cap, "tries left %u/%u", st->max_tries - e->failed,
 				      st->max_tries);
-		else if (it->e.count.counting)
-			kfmt_snprintf(s, cap, "boot counter %u left", it->e.count.left);
-		if (it->recovery)
-			bm_strlcpy(s, cap, s[0] ? s : "recovery");
+		else if (it->flags & BM_F_COUNTING)
+			kfmt_snprintf(s, cap, "boot counter %u left", it->tries_left);
+		if (it->kind == BM_KIND_RECOVERY && !s[0])
+			bm_strlcpy(s, cap, "recovery");
 	}
 }
 
 /* Index into list.items of the entry to boot automatically, or SIZE_MAX. */
 static size_t choose(bool *fallback)
 {
-	const char *ids[BM_ITEMS_MAX];
-	size_t map[BM_ITEMS_MAX], n = 0;
+	const char *ids[BM_ENTRIES_MAX];
+	size_t map[BM_ENTRIES_MAX], n = 0;
 	struct persist_choice c;
 
 	*fallback = false;
@@ -270,8 +272,8 @@ static size_t choose(bool *fallback)
 	}
 	if (c.index >= 0)
 		return map[c.index];
-	for (size_t i = 0; i < bm->list.n; i++)
-		if (bm->list.items[i].recovery && !bm->failed_now[i])
+	for (size_t i = 0; i < bm->list.entries->n; i++)
+		if (bm->list.entries->e[i].kind == BM_KIND_RECOVERY && !bm->failed_now[i])
 			return i;
 	return SIZE_MAX;
 }
@@ -317,7 +319,7 @@ static void show_status(void *ctx)
 /* ---- booting ---- */
 
 struct start_ctx {
-	const struct bm_item *it;
+	const struct bm_entry *it;
 	uint64_t boot_id;
 };
 
@@ -326,57 +328,40 @@ static void before_start(void *ctx)
 {
 	struct start_ctx *sc = ctx;
 
-	bli_set_selected(sc->it->e.id);
-	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu\n", sc->it->e.id,
+	bli_set_selected(sc->it->id);
+	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu\n", sc->it->id,
 		    (unsigned long long)sc->boot_id);
 }
 
 /* systemd's boot counting names: rename before the boot, tell the OS. */
-static void count_in_file_name(const struct bm_item *it)
+static void count_in_file_name(const struct bm_entry *it)
 {
 	char next[BM_FILE_NAME_MAX], path[BM_PATH_MAX + 32];
 	void *vol = bm->list.volumes[it->volume].handle;
 	int r;
 
-	if (!it->e.count.counting) {
+	if (!(it->flags & BM_F_COUNTING)) {
 		bli_set_boot_count_path(NULL);
 		return;
 	}
-	if (bm_bootcount_next_name(it->e.file_name, ".conf", next, sizeof(next)) < 0)
+	if (bm_bootcount_next_name(it->source_name, it->kind == BM_KIND_UKI ? ".efi" : ".conf", next,
+				   sizeof(next)) < 0)
 		return;
-	kfmt_snprintf(path, sizeof(path), "%s\\%s", it->dir, it->e.file_name);
+	kfmt_snprintf(path, sizeof(path), "%s\\%s", it->source_dir, it->source_name);
 	r = kefi_file_rename(vol, path, next);
 	if (r != KEFI_OK) {
 		kefi_printf("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
 			    kefi_strerror(r));
 		return;
 	}
-	bm_bootcount_path(it->dir, next, path, sizeof(path));
+	bm_bootcount_path(it->source_dir, next, path, sizeof(path));
 	bli_set_boot_count_path(path);
 	kefi_printf("KEEL-BOOTCOUNT file=%s\n", path);
 }
 
-static void build_cmdline(const struct bm_item *it, const char *edited, uint64_t boot_id,
-			  char *out, size_t cap)
-{
-	bm_buf b;
-	char uuid[PERSIST_GUID_STRING_LEN + 1];
-
-	bm_buf_init(&b, out, cap);
-	bm_buf_str(&b, edited ? edited : it->e.options);
-	if (boot_id) {
-		bm_buf_str(&b, b.len ? " keel.boot_id=" : "keel.boot_id=");
-		bm_buf_u64(&b, boot_id);
-	}
-	if (bm->pick.found) {
-		bm_buf_str(&b, " keel.persist=PARTUUID=");
-		bm_buf_str(&b, persist_guid_to_string(&bm->pick.uuid, uuid));
-	}
-}
-
 /* Starts an OS entry or another system's loader. Returns false if it could
  * not be loaded (the attempt then counts as failed). */
-static bool boot_item(const struct bm_item *it, const char *edited, const char *why)
+static bool boot_item(const struct bm_entry *it, const char *edited, const char *why)
 {
 	char *cmdline = bm->cmdline;
 	struct start_ctx sc = { .it = it };
@@ -386,45 +371,47 @@ static bool boot_item(const struct bm_item *it, const char *edited, const char *
 	char idtext[24];
 	int err = 0;
 
-	if (bm->store && bm_item_counted(it)) {
-		int r = persist_boot_begin_attempt(bm->store, it->e.id, &sc.boot_id);
+	if (bm->store && discover_counted(it)) {
+		int r = persist_boot_begin_attempt(bm->store, it->id, &sc.boot_id);
 		if (r != 0)
-			kefi_printf("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->e.id,
+			kefi_printf("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->id,
 				    persist_strerror(r));
 		else {
-			kefi_printf("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->e.id,
+			kefi_printf("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
 				    (unsigned long long)sc.boot_id);
 			persist_set_boot_id(bm->store, sc.boot_id);
-			note(PERSIST_LEVEL_NOTICE, "booting '%s' (%s), boot id %llu", it->e.id, why,
+			note(PERSIST_LEVEL_NOTICE, "booting '%s' (%s), boot id %llu", it->id, why,
 			     (unsigned long long)sc.boot_id);
 		}
 	} else if (bm->store)
-		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->e.id, why);
+		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->id, why);
 	kfmt_snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)sc.boot_id);
 	if (sc.boot_id)
 		kefi_var_set(&keel_vendor, KEEL_VAR_BOOT_ID, idtext, bm_strlen(idtext), false);
-	if (it->kind == BM_KIND_BLS) {
+	img.path = it->path;
+	if (it->kind != BM_KIND_FOREIGN) {
 		count_in_file_name(it);
-		build_cmdline(it, edited, sc.boot_id, cmdline, CMDLINE_MAX);
-		img.path = it->e.linux_path[0] ? it->e.linux_path : it->e.efi_path;
-		for (uint32_t i = 0; i < it->e.n_initrd && i < BOOT_INITRD_MAX; i++)
-			img.initrds[img.n_initrds++] = it->e.initrd[i];
+		if (bm_cmdline_build(cmdline, CMDLINE_MAX, it->options, edited, sc.boot_id,
+				     bm->pick.found ? &bm->pick.uuid : NULL) < 0)
+			kefi_printf("KEEL-BOOT warning=\"command line too long or invalid; "
+				    "starting with none\"\n");
+		for (uint32_t i = 0; i < it->n_initrd && i < BOOT_INITRD_MAX; i++)
+			img.initrds[img.n_initrds++] = it->initrd[i];
 		img.cmdline = cmdline;
-	} else
-		img.path = it->e.efi_path;
+	}
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	if (boot_start(&img, before_start, &sc, &err, &what, &status) == BOOT_LOAD_FAILED) {
-		kefi_printf("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->e.id,
+		kefi_printf("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->id,
 			    what, kefi_strerror(err));
 		kefi_printf("Keel: cannot load %s of '%s': %s. Counted as a failed attempt; "
-			    "trying the next entry.\n", what, it->e.title, kefi_strerror(err));
+			    "trying the next entry.\n", what, it->title, kefi_strerror(err));
 		note(PERSIST_LEVEL_ERR, "cannot load %s of '%s': %s; counted as a failed attempt",
-		     what, it->e.id, kefi_strerror(err));
+		     what, it->id, kefi_strerror(err));
 		return false;
 	}
-	kefi_printf("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->e.id,
+	kefi_printf("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->id,
 		    (unsigned long long)status);
-	note(PERSIST_LEVEL_WARNING, "'%s' returned to the boot manager (status 0x%llx)", it->e.id,
+	note(PERSIST_LEVEL_WARNING, "'%s' returned to the boot manager (status 0x%llx)", it->id,
 	     (unsigned long long)status);
 	return true;
 }
@@ -432,7 +419,7 @@ static bool boot_item(const struct bm_item *it, const char *edited, const char *
 static const char *current_cmdline(void *ctx, size_t index)
 {
 	(void)ctx;
-	return bm->list.items[index].e.options;
+	return bm->list.entries->e[index].options;
 }
 
 /* Whether to show the menu, and its countdown (-1: wait). */
@@ -457,9 +444,9 @@ static bool want_menu(int *timeout)
 	return true;
 }
 
-static void run_builtin(const struct bm_item *it)
+static void run_builtin(const struct bm_entry *it)
 {
-	kefi_printf("KEEL-BOOT status=builtin id=%s\n", it->e.id);
+	kefi_printf("KEEL-BOOT status=builtin id=%s\n", it->id);
 	if (it->kind == BM_KIND_FIRMWARE) {
 		int r = kefi_reboot_to_firmware();
 		kefi_printf("Keel: cannot reboot into firmware setup: %s\n", kefi_strerror(r));
@@ -496,28 +483,29 @@ __attribute__((noreturn)) static void boot_loop(void)
 			timeout = -1;
 		}
 		if (show_menu) {
-			struct menu_item items[BM_ITEMS_MAX];
-			struct menu m = { .items = items, .n = bm->list.n, .timeout_s = timeout,
+			struct menu_item items[BM_ENTRIES_MAX];
+			struct menu m = { .items = items, .n = bm->list.entries->n, .timeout_s = timeout,
 					  .notice = bm->notice[0] ? bm->notice : NULL,
 					  .status = show_status };
-			for (size_t i = 0; i < bm->list.n; i++) {
-				items[i].id = bm->list.items[i].e.id;
-				items[i].title = bm->list.items[i].e.title;
+			for (size_t i = 0; i < bm->list.entries->n; i++) {
+				items[i].id = bm->list.entries->e[i].id;
+				items[i].title = bm->list.entries->e[i].title;
 				items[i].state = bm->states[i];
 				items[i].editable = bm->conf.editor &&
-						    bm->list.items[i].kind == BM_KIND_BLS;
+						    discover_counted(&bm->list.entries->e[i]);
 			}
 			m.selected = pick == SIZE_MAX ? 0 : pick;
 			pick = menu_run(&m, current_cmdline, edit, CMDLINE_MAX, &edited);
 			why = "chosen in the menu";
 		}
-		if (bm->list.items[pick].kind > BM_KIND_FOREIGN) {
-			run_builtin(&bm->list.items[pick]);
+		if (!bm_entry_is_bootable(&bm->list.entries->e[pick]) &&
+		    bm->list.entries->e[pick].kind != BM_KIND_RECOVERY) {
+			run_builtin(&bm->list.entries->e[pick]);
 			show_menu = true;
 			timeout = -1;
 			continue;
 		}
-		if (boot_item(&bm->list.items[pick], edited ? edit : NULL, why)) {
+		if (boot_item(&bm->list.entries->e[pick], edited ? edit : NULL, why)) {
 			/* The image returned: back to the menu, waiting for the user. */
 			show_menu = true;
 			timeout = -1;

@@ -13,10 +13,11 @@ EFI_CC      := gcc
 EFI_CFLAGS   = -std=gnu11 -Os -ffreestanding -nostdinc -isystem $(shell $(EFI_CC) -print-file-name=include) \
                -fno-stack-protector -fno-stack-check -fshort-wchar -mno-red-zone -fpic \
                -fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args \
+               -ffunction-sections -fdata-sections -fvisibility=hidden \
                -DGNU_EFI_USE_MS_ABI -DKEEL_FIRMWARE=1 -DKEEL_VERSION='"$(VERSION)"' \
                $(HOST_WARN) -I.
 EFI_GNUEFI_CFLAGS = -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined \
+EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
                -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
                 -j '.rel.*' -j '.rela.*' -j .reloc

@@ -28,11 +28,6 @@ $(B)/asan/bootmgr/core/core_test: $(BMCORE_TESTS:%=$(B)/asan/bootmgr/core/%_test
 	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ -o $@
 ASAN_TESTS += $(B)/asan/bootmgr/core/core_test
 
-# Link check: the freestanding objects next to bootmgr's own in one EFI
-# image, so a libc call (or anything else unresolved) fails the build.
-$(B)/bootmgr/core/linkcheck.so: $(BOOTMGR_FW_OBJS) $(BMCORE_FW_OBJS) $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
-ALL_TARGETS += $(B)/bootmgr/core/linkcheck.efi
-
 # Fuzzers (make fuzz, make fuzz-run) and replays of their corpora (make check).
 BMCORE_FUZZERS := bls loaderconf osrel pe bootcount cmdline gpt
 BMCORE_FUZZ_SRCS := $(BMCORE_SRCS) $(PERSIST_CORE_SRCS) bootmgr/gpt.c
