@@ -2,11 +2,13 @@
 /* Discovery of installations on every file system (discover.h). */
 #include "bootmgr/discover.h"
 
+#include "bootmgr/core/pe.h"
 #include "bootmgr/core/str.h"
 #include "efi/kfmt.h"
 #include "libpersist/guid.h"
 
 #define ENTRIES_DIR "\\loader\\entries"
+#define UKI_DIR "\\EFI\\Linux"
 #define ENTRY_FILES_MAX 64
 
 /* Other systems' loaders, by the path their installers use. */
@@ -111,6 +113,78 @@ static void scan_entries(struct bm_list *l, size_t vol, uint64_t deadline)
 	kefi_free(files);
 }
 
+/* Reads `len` bytes of a section of a unified kernel image into a fresh
+ * buffer (NUL-terminated); NULL if absent or unreadable. */
+static char *read_section(void *vol, const char *path, const struct bm_pe_section *sec,
+			  size_t max)
+{
+	size_t len = sec->size < max ? (size_t)sec->size : max, got = 0;
+	char *buf;
+
+	if (!sec->present || !(buf = kefi_alloc(len + 1)))
+		return NULL;
+	if (kefi_file_read_at(vol, path, sec->offset, buf, len, &got) != KEFI_OK) {
+		kefi_free(buf);
+		return NULL;
+	}
+	buf[got] = '\0';
+	return buf;
+}
+
+/* One unified kernel image: its PE headers, then .osrel, .cmdline, .uname. */
+static void read_uki(struct bm_list *l, size_t vol, const char *name, uint64_t size)
+{
+	void *h = l->volumes[vol].handle;
+	char path[BM_PATH_MAX + 16], *osrel = NULL, *cmdline = NULL, *uname = NULL;
+	struct bm_os_release os;
+	struct bm_pe_info pe;
+	uint8_t *hdr = kefi_alloc(BM_PE_HEADER_READ);
+	size_t got = 0;
+	int r;
+
+	kfmt_snprintf(path, sizeof(path), "%s\\%s", UKI_DIR, name);
+	if (!hdr) {
+		skip(l, name, vol, kefi_strerror(KEFI_ENOMEM));
+		return;
+	}
+	r = kefi_file_read_at(h, path, 0, hdr, BM_PE_HEADER_READ, &got);
+	if (r != KEFI_OK)
+		skip(l, name, vol, kefi_strerror(r));
+	else if ((r = bm_pe_parse(hdr, got, size, &pe)) < 0 || !pe.is_uki)
+		skip(l, name, vol, r < 0 ? bm_strerror(r) : "not a unified kernel image");
+	else {
+		osrel = read_section(h, path, &pe.sec[BM_SEC_OSREL], 4096);
+		cmdline = read_section(h, path, &pe.sec[BM_SEC_CMDLINE], BM_OPTIONS_MAX - 1);
+		uname = read_section(h, path, &pe.sec[BM_SEC_UNAME], 128);
+		if (osrel)
+			bm_os_release_parse(osrel, bm_strlen(osrel), &os, NULL);
+		r = bm_entry_from_uki(l->scratch, UKI_DIR, name, osrel ? &os : NULL, uname, cmdline,
+				      cmdline ? bm_strlen(cmdline) : 0, (uint32_t)vol,
+				      &l->volumes[vol].part_uuid);
+		if (r < 0)
+			skip(l, name, vol, bm_strerror(r));
+		else
+			add(l, l->scratch);
+	}
+	kefi_free(hdr);
+	kefi_free(osrel);
+	kefi_free(cmdline);
+	kefi_free(uname);
+}
+
+static void scan_ukis(struct bm_list *l, size_t vol, uint64_t deadline)
+{
+	kefi_dirent *files;
+	size_t n;
+
+	if (kefi_dir_list(l->volumes[vol].handle, UKI_DIR, ENTRY_FILES_MAX, &files, &n) != KEFI_OK)
+		return;
+	for (size_t i = 0; i < n && kefi_time_us() <= deadline; i++)
+		if (!files[i].dir && has_suffix(files[i].name, ".efi"))
+			read_uki(l, vol, files[i].name, files[i].size);
+	kefi_free(files);
+}
+
 static void add_foreign(struct bm_list *l, size_t vol, const char *path, const char *title,
 			const char *id)
 {
@@ -157,8 +231,11 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	uint32_t before = l->entries->n;
 
 	scan_entries(l, vol, deadline);
-	if (kefi_time_us() > deadline)
+	scan_ukis(l, vol, deadline);
+	if (kefi_time_us() > deadline) {
+		kefi_printf("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
 		return;
+	}
 	for (size_t i = 0; i < sizeof(foreign_loaders) / sizeof(foreign_loaders[0]); i++)
 		add_foreign(l, vol, foreign_loaders[i].path, foreign_loaders[i].title,
 			    foreign_loaders[i].id);

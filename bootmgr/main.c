@@ -23,6 +23,7 @@
 #include "bootmgr/core/bootcount.h"
 #include "bootmgr/core/cmdline.h"
 #include "bootmgr/core/loaderconf.h"
+#include "bootmgr/core/pe.h"
 #include "bootmgr/core/str.h"
 #include "bootmgr/discover.h"
 #include "bootmgr/inventory.h"
@@ -359,6 +360,32 @@ static void count_in_file_name(const struct bm_entry *it)
 	kefi_printf("KEEL-BOOTCOUNT file=%s\n", path);
 }
 
+/* Kernels older than 5.8 cannot fetch their initrd through Load File 2;
+ * their EFI stub loads the files named by `initrd=` words instead (from the
+ * kernel's own volume). Reads the kernel's headers to tell. */
+static void add_initrd_words(const struct bm_entry *it, void *vol, char *cmdline, size_t cap)
+{
+	uint8_t *hdr;
+	uint64_t size = 0;
+	size_t got = 0;
+	struct bm_pe_info pe;
+
+	if (it->kind != BM_KIND_BLS || !it->n_initrd || !(hdr = kefi_alloc(BM_PE_HEADER_READ)))
+		return;
+	if (kefi_file_size(vol, it->path, &size) == KEFI_OK &&
+	    kefi_file_read_at(vol, it->path, 0, hdr, BM_PE_HEADER_READ, &got) == KEFI_OK &&
+	    bm_pe_parse(hdr, got, size, &pe) == 0 && pe.linux_stub && !pe.initrd_media) {
+		bm_buf b = { cmdline, cap, bm_strlen(cmdline), bm_strlen(cmdline) };
+		for (uint32_t i = 0; i < it->n_initrd; i++) {
+			bm_buf_str(&b, " initrd=");
+			bm_buf_str(&b, it->initrd[i]);
+		}
+		kefi_printf("KEEL-BOOT initrd=cmdline reason=\"kernel without Load File 2 "
+			    "initrd support\"\n");
+	}
+	kefi_free(hdr);
+}
+
 /* Starts an OS entry or another system's loader. Returns false if it could
  * not be loaded (the attempt then counts as failed). */
 static bool boot_item(const struct bm_entry *it, const char *edited, const char *why)
@@ -397,6 +424,7 @@ static bool boot_item(const struct bm_entry *it, const char *edited, const char 
 				    "starting with none\"\n");
 		for (uint32_t i = 0; i < it->n_initrd && i < BOOT_INITRD_MAX; i++)
 			img.initrds[img.n_initrds++] = it->initrd[i];
+		add_initrd_words(it, img.volume, cmdline, CMDLINE_MAX);
 		img.cmdline = cmdline;
 	}
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
