@@ -18,9 +18,20 @@ EFI_CFLAGS   = -std=gnu11 -Os -ffreestanding -nostdinc -isystem $(shell $(EFI_CC
                $(HOST_WARN) -I.
 EFI_GNUEFI_CFLAGS = -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
 EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
-               -T $(GNUEFI_LIB)/elf_x86_64_efi.lds -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o
+               -T $(B)/efi/elf_x86_64_efi.lds -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
                 -j '.rel.*' -j '.rela.*' -j .reloc
+
+# gnu-efi's linker script, adapted for -ffunction-sections/-fdata-sections
+# and --gc-sections (which drop the code an application does not use): keep
+# crt0's empty .reloc (firmware refuses an image without one) and place the
+# per-object .bss.* sections inside .data like .bss itself.
+$(B)/efi/elf_x86_64_efi.lds: $(GNUEFI_LIB)/elf_x86_64_efi.lds
+	@mkdir -p $(@D)
+	sed -e 's/^\([[:space:]]*\)\*(\.reloc)/\1KEEP(*(.reloc))/' \
+	    -e 's/^\([[:space:]]*\)\*(\.bss)$$/\1*(.bss) *(.bss.*)/' $< >$@
+	@grep -q 'KEEP(\*(\.reloc))' $@ && grep -q '(\.bss\.\*)' $@ || \
+		{ echo "efi: cannot adapt $< for section garbage collection" >&2; rm -f $@; exit 1; }
 
 # The firmware-side wrapper objects every EFI application links.
 KEFI_SRCS := efi/entry.c efi/util.c efi/console.c efi/block.c efi/file.c efi/kfmt.c \
@@ -37,7 +48,7 @@ $(B)/fw/%.o: %.c
 	$(EFI_CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 # Link: objects → ELF shared object → PE32+ EFI application.
-$(B)/%.so:
+$(B)/%.so: $(B)/efi/elf_x86_64_efi.lds
 	@mkdir -p $(@D)
 	ld $(EFI_LDFLAGS) $(filter %.o,$^) -o $@ -lefi -lgnuefi
 

@@ -70,12 +70,17 @@ static void put_keel_words(bm_buf *b, uint64_t boot_id, const persist_guid *uuid
 {
 	char text[PERSIST_GUID_STRING_LEN + 1];
 
-	if (b->total)
-		bm_buf_put(b, " ", 1);
-	bm_buf_str(b, "keel.boot_id=");
-	bm_buf_u64(b, boot_id);
+	/* Boot id 0: no attempt was recorded (no usable persist partition). */
+	if (boot_id) {
+		if (b->total)
+			bm_buf_put(b, " ", 1);
+		bm_buf_str(b, "keel.boot_id=");
+		bm_buf_u64(b, boot_id);
+	}
 	if (uuid && !persist_guid_is_zero(uuid)) {
-		bm_buf_str(b, " keel.persist=PARTUUID=");
+		if (b->total)
+			bm_buf_put(b, " ", 1);
+		bm_buf_str(b, "keel.persist=PARTUUID=");
 		bm_buf_str(b, persist_guid_to_string(uuid, text));
 	}
 }

@@ -23,7 +23,8 @@
 /*
  * Writes the command line into out[cap] (NUL-terminated). `edited` (a
  * one-boot edit) replaces `options` when not NULL; either may be NULL or
- * "". persist_uuid may be NULL or zero: then no keel.persist word. Returns
+ * "". persist_uuid may be NULL or zero: then no keel.persist word; boot_id
+ * 0 (no attempt recorded): no keel.boot_id word. Returns
  * the length, BM_E_TOOLONG if it does not fit (out then holds ""), or
  * BM_E_CONTROL for control characters other than blanks.
  */

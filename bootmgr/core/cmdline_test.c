@@ -19,6 +19,18 @@ TEST(cmdline_appends_keel_words)
 	CHECK_EQ_STR(out, "a b keel.boot_id=18446744073709551615");
 }
 
+/* No attempt recorded (boot id 0): no keel.boot_id word, a stale one is
+ * still dropped, and the persist partition is still named. */
+TEST(cmdline_without_boot_id)
+{
+	char out[256];
+
+	bm_cmdline_build(out, sizeof(out), "quiet keel.boot_id=9", NULL, 0, NULL);
+	CHECK_EQ_STR(out, "quiet");
+	bm_cmdline_build(out, sizeof(out), NULL, NULL, 0, &uuid);
+	CHECK_EQ_STR(out, "keel.persist=PARTUUID=12345678-1234-1234-1234-56789abcdef0");
+}
+
 TEST(cmdline_one_boot_edit)
 {
 	char out[256];
