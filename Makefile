@@ -45,6 +45,7 @@ include recovery/module.mk
 include images/module.mk
 include images/sample-os.mk
 include tests/module.mk
+include tests/sample-os-tests.mk
 
 # These rules come after the fragments: their prerequisite lists are final.
 .PHONY: unit-tests system-tests run-tests run-bench
