@@ -274,7 +274,7 @@ TEST(non_numeric_boot_id_boots_without_a_boot_id_and_says_so)
 	CHECK(os_records(disk, 0, records, sizeof(records)) >= 2);
 	CHECK(strstr(records, "no boot id (cmdline held 'seven')") != NULL);
 	CHECK(strstr(records, "booted without a boot id") != NULL);
-	CHECK(strstr(records, "stage ") == NULL);
+	CHECK(strstr(records, " reached (boot") == NULL);
 	REQUIRE(persist_linux_open(disk, 0, &s) == 0);
 	CHECK_EQ_INT(persist_boot_state(s)->n_history, 0);
 	CHECK_EQ_INT(persist_boot_state(s)->n_entries, 0);
