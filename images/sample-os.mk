@@ -2,13 +2,17 @@
 # and a PID 1 in C that reports its boot stages and runs the watchdog.
 #
 #   make sample-os              every sample-OS artefact below, with sizes
-#   make sample-os-boot-test    boots each one under QEMU + OVMF, checks markers
+#                               (make images: these and every other image)
+#   build/tests/sample_os_test  boots them under QEMU + OVMF (make check)
+#   make bench                  build time, initramfs size, reproducibility
 #
 # Artefacts (see images/README.md):
 #   $(B)/images/sample-os.vmlinuz          Debian's kernel (EFI stub)
 #   $(B)/images/sample-os.initrd           initramfs (zstd newc cpio), the whole OS
 #   $(B)/images/sample-os-VARIANT.initrd   the same + a built-in broken variant
 #   $(B)/images/sample-os-root.ext4        the same tree as an ext4 root file system
+#   $(B)/images/sample-os.img              GPT test disk: ESP + persist + root
+#   $(B)/images/sample-os-VARIANT.img      the same + the variant's (newest) entry
 # Downloads (.debs) are cached in $(B)/downloads/ by images/fetch-deb.sh.
 
 DEBIAN_PACKAGES += busybox-static cpio fakeroot e2fsprogs zstd xz-utils kmod dpkg apt
@@ -141,8 +145,11 @@ $(SOS_IMG)/sample-os-%.img: $(SOS_DISK_INPUTS) $(SOS_IMG)/sample-os-%.initrd
 	$(call sos_disk,$@,$(SOS_IMG)/sample-os-$*.initrd='\keel\initrd-$*' \
 		$(SOS)/entries/sample-os-$*.conf='\loader\entries\sample-os-$*.conf')
 
-.PHONY: sample-os sample-os-boot-test
+.PHONY: sample-os
 sample-os: $(SOS_ARTEFACTS) $(SOS_DISKS)
 	@for f in $^; do printf 'sample-os: %-36s %7s KiB (%s KiB on disk)\n' $$f \
 		$$(( $$(stat -c %s $$f) / 1024 )) $$(du -k $$f | cut -f1); done
 images: sample-os
+
+# make bench: warm build time, initramfs size, and the same bytes twice.
+BENCHES += $(SOS_SRC)/bench.sh

@@ -386,3 +386,67 @@ TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
 	vm_free(v);
 	check_crash_reported(disk, crashed, panic, "last stage init");
 }
+
+TEST(crash_variant_kills_init_after_the_init_stage)
+{
+	const char *disk = WORK "crash.img";
+	char append[512], want[64];
+	struct persist_attempt a;
+	vm_config cfg;
+	uint64_t id;
+	vm *v;
+
+	REQUIRE(fresh_copy("sample-os-crash.img", "crash.img") == 0);
+	REQUIRE((id = begin_attempt(disk, "sample-os-crash")) != 0);
+	snprintf(append, sizeof(append), BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC,
+		 (unsigned long long)id);
+	sample_vm_config(&cfg, "sample-os-crash", disk, IMAGES "sample-os-crash.initrd", append);
+	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(vm_boot(v) == 0);
+	snprintf(want, sizeof(want), "KEEL-OS stage=init boot_id=%llu", (unsigned long long)id);
+	CHECK(vm_expect(v, want, 90) == 0);
+	CHECK(vm_expect(v, "KEEL-OS variant=crash:", 30) == 0);
+	CHECK(vm_expect(v, "Kernel panic - not syncing: Attempted to kill init!", 30) == 0);
+	CHECK(vm_wait_exit(v, 60) == VM_EXIT_POWEROFF);
+	vm_free(v);
+	REQUIRE(read_attempt(disk, id, &a) == 0);
+	CHECK_EQ_INT(a.stage, PERSIST_STAGE_INIT);
+	CHECK_EQ_INT(a.outcome, PERSIST_END_RUNNING);
+}
+
+TEST(unhealthy_variant_never_golden_reboots_at_its_deadline)
+{
+	const char *disk = WORK "unhealthy.img";
+	char append[512], records[4096];
+	struct persist_attempt a;
+	vm_config cfg;
+	uint64_t id;
+	vm *v;
+
+	REQUIRE(fresh_copy("sample-os-unhealthy.img", "unhealthy.img") == 0);
+	REQUIRE((id = begin_attempt(disk, "sample-os-unhealthy")) != 0);
+	snprintf(append, sizeof(append),
+		 BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC " keel.golden_deadline=12",
+		 (unsigned long long)id);
+	sample_vm_config(&cfg, "sample-os-unhealthy", disk, IMAGES "sample-os-unhealthy.initrd",
+			 append);
+	cfg.fail_markers[1] = "KEEL-OS stage=golden";
+	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=services", 90) == 0);
+	CHECK(vm_expect(v, "KEEL-OS health=fail reason=", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-OS golden deadline of 12 s passed without golden; rebooting", 30) ==
+	      0);
+	CHECK(vm_expect(v, "KEEL-OS shutdown action=reboot reason=golden_deadline", 30) == 0);
+	CHECK(vm_wait_exit(v, 30) == VM_EXIT_POWEROFF);
+	vm_free(v);
+	REQUIRE(read_attempt(disk, id, &a) == 0);
+	CHECK_EQ_INT(a.stage, PERSIST_STAGE_SERVICES);
+	CHECK_EQ_INT(a.outcome, PERSIST_END_RUNNING);
+	CHECK(os_records(disk, id, records, sizeof(records)) > 0);
+	CHECK(strstr(records, "health check failed: /etc/keel/health-check exited with status 1") !=
+	      NULL);
+	if (!CHECK(strstr(records, "shutdown: reboot (golden_deadline) at stage services, "
+				   "watchdog left armed") != NULL))
+		printf("  os records of boot %llu:\n%s", (unsigned long long)id, records);
+}
