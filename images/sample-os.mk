@@ -69,7 +69,13 @@ $(SOS)/busybox.stamp: images/fetch-deb.sh
 SOS_RECOVERY_BIN ?=
 SOS_TREE_INPUTS := $(SOS_SRC)/mkroot.sh $(SOS_SRC)/modules.list $(SOS_SRC)/nodes \
                    $(shell find $(SOS_SRC)/etc -type f 2>/dev/null) $(SOS_RECOVERY_BIN)
-$(SOS)/root.stamp: $(SOS)/keel-init $(SOS)/kernel.stamp $(SOS)/busybox.stamp $(SOS_TREE_INPUTS)
+# Rebuild the tree when the variable's value changes, too.
+$(SOS)/recovery-bin.var: sos-always
+	@mkdir -p $(@D)
+	@echo '$(SOS_RECOVERY_BIN)' | cmp -s - $@ || echo '$(SOS_RECOVERY_BIN)' >$@
+.PHONY: sos-always
+$(SOS)/root.stamp: $(SOS)/keel-init $(SOS)/kernel.stamp $(SOS)/busybox.stamp $(SOS_TREE_INPUTS) \
+		$(SOS)/recovery-bin.var
 	@sh $(SOS_SRC)/mkroot.sh $(SOS)/root $(SOS)/keel-init $(SOS)/modules \
 		$(SOS)/debs/busybox-static $(SOS_SRC) $(SOS_RECOVERY_BIN)
 	@touch $@

@@ -35,7 +35,7 @@
 #define GOLDEN_GOAL_S 15.0
 #define GOLDEN_BOUND_S 60.0
 /* The hang variant's watchdog timeout (keel.watchdog=). */
-#define HANG_WATCHDOG_S 10
+#define HANG_WATCHDOG_S 6
 
 static char out[65536];
 
@@ -426,7 +426,7 @@ TEST(unhealthy_variant_never_golden_reboots_at_its_deadline)
 	REQUIRE(fresh_copy("sample-os-unhealthy.img", "unhealthy.img") == 0);
 	REQUIRE((id = begin_attempt(disk, "sample-os-unhealthy")) != 0);
 	snprintf(append, sizeof(append),
-		 BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC " keel.golden_deadline=12",
+		 BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC " keel.golden_deadline=8",
 		 (unsigned long long)id);
 	sample_vm_config(&cfg, "sample-os-unhealthy", disk, IMAGES "sample-os-unhealthy.initrd",
 			 append);
@@ -435,7 +435,7 @@ TEST(unhealthy_variant_never_golden_reboots_at_its_deadline)
 	REQUIRE(vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-OS stage=services", 90) == 0);
 	CHECK(vm_expect(v, "KEEL-OS health=fail reason=", 30) == 0);
-	CHECK(vm_expect(v, "KEEL-OS golden deadline of 12 s passed without golden; rebooting", 30) ==
+	CHECK(vm_expect(v, "KEEL-OS golden deadline of 8 s passed without golden; rebooting", 30) ==
 	      0);
 	CHECK(vm_expect(v, "KEEL-OS shutdown action=reboot reason=golden_deadline", 30) == 0);
 	CHECK(vm_wait_exit(v, 30) == VM_EXIT_POWEROFF);
