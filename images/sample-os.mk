@@ -48,8 +48,12 @@ $(SOS)/mkpersist: $(SOS)/obj/mkpersist.o $(PERSIST_HOST_LIB)
 $(SOS)/cmdline_test: $(SOS)/obj/cmdline_test.o $(SOS)/obj/cmdline.o $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 
+$(SOS)/stage_test: $(SOS)/obj/stage_test.o $(SOS)/obj/stage.o $(SOS)/obj/log.o \
+		$(PERSIST_HOST_LIB) $(UNIT_MAIN)
+	$(CC) $(HOST_LDFLAGS) $^ $(PERSIST_HOST_LIBS) -o $@
+
 ALL_TARGETS += $(SOS)/keel-init $(SOS)/mkcpio $(SOS)/mkpersist
-UNIT_TESTS  += $(SOS)/cmdline_test
+UNIT_TESTS  += $(SOS)/cmdline_test $(SOS)/stage_test
 
 # Debian's kernel and the module closure (downloads on the first run only).
 $(SOS)/kernel.stamp: $(SOS_SRC)/kernel.sh $(SOS_SRC)/closure.awk $(SOS_SRC)/modules.list \
