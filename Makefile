@@ -47,6 +47,7 @@ include images/module.mk
 include images/sample-os.mk
 include bootmgr/bench/bench.mk
 include tests/module.mk
+include tests/sample-os-tests.mk
 
 # These rules come after the fragments: their prerequisite lists are final.
 .PHONY: unit-tests system-tests run-tests run-bench

@@ -11,7 +11,11 @@
 #   --disk-guid GUID   GPT disk GUID (default: fixed test value)
 #   --esp-uuid GUID    ESP PARTUUID (default: fixed test value)
 #   --label NAME       ESP volume label (default KEEL-ESP)
-#   --part TYPE:UUID:MIB:NAME   an extra, unformatted partition after the ESP
+#   --part TYPE:UUID:MIB:NAME[:FILE]
+#                      an extra partition after the ESP (in order): empty, or
+#                      holding FILE (a file system image, at most MIB MiB)
+# Unwritten space stays a hole: the image is sparse (copy it with
+# cp --sparse=always).
 set -eu
 
 die() { echo "mkdisk: $*" >&2; exit 1; }
@@ -50,7 +54,7 @@ truncate -s "${size}M" "$tmp"
 	echo "first-lba: 2048"
 	echo "start=2048, size=$((esp_size * 2048)), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=$esp_uuid, name=\"ESP\""
 	for p in $extra; do
-		IFS=: read -r ptype puuid pmib pname <<-P
+		IFS=: read -r ptype puuid pmib pname pfile <<-P
 		$p
 		P
 		echo "size=$((pmib * 2048)), type=$ptype, uuid=$puuid, name=\"$pname\""
@@ -85,6 +89,23 @@ for f in $files; do
 	cp "$src" "$stamp"
 	touch -d "@${SOURCE_DATE_EPOCH:-0}" "$stamp"
 	mcopy -o -m -i "$img" "$stamp" "::$dst" || die "mcopy failed for $src"
+done
+# Fill the extra partitions that name a file. Each starts where the one
+# before it ends (all sizes are whole MiB, so 1 MiB alignment holds).
+start=$((1 + esp_size))
+for p in $extra; do
+	IFS=: read -r ptype puuid pmib pname pfile <<-P
+	$p
+	P
+	if [ -n "$pfile" ]; then
+		[ -f "$pfile" ] || die "no such file for partition $pname: $pfile"
+		fsize=$(stat -c %s "$pfile")
+		[ "$fsize" -le $((pmib * 1048576)) ] ||
+			die "$pfile ($fsize bytes) does not fit partition $pname ($pmib MiB)"
+		dd if="$pfile" of="$tmp" bs=1M seek="$start" conv=notrunc,sparse status=none ||
+			die "could not copy $pfile into partition $pname"
+	fi
+	start=$((start + pmib))
 done
 mv "$tmp" "$out"
 trap - EXIT

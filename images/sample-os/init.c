@@ -55,25 +55,37 @@ static void read_config(void)
 	}
 }
 
+/* Where the boot id came from, for the first persist record. */
+static char boot_id_about[OS_ID_MAX + 64];
+
 static void find_boot_id(void)
 {
 	char id[OS_ID_MAX + 1];
 	const char *source = os_boot_id_find(&cfg, id);
 
-	if (source)
-		os_say("boot_id=%s source=%s", id, source);
-	else
+	if (!source) {
 		os_say("boot_id=none source=none (no keel.boot_id= and no %s EFI variable); "
 		       "booting without a boot id, stages are not recorded for any attempt",
 		       OS_VAR_BOOT_ID);
-	stage_set_boot_id(id);
+		snprintf(boot_id_about, sizeof(boot_id_about), "no boot id");
+	} else if (stage_set_boot_id(id) != 0) {
+		os_say("warning: boot id '%s' (from %s) is not a decimal number; booting without a "
+		       "boot id, stages are not recorded for any attempt",
+		       id, source);
+		snprintf(boot_id_about, sizeof(boot_id_about), "no boot id (%s held '%s')", source,
+			 id);
+	} else {
+		os_say("boot_id=%s source=%s", stage_boot_id_text(), source);
+		snprintf(boot_id_about, sizeof(boot_id_about), "boot id %s from %s",
+			 stage_boot_id_text(), source);
+	}
 }
 
 /* keel.persist= names the partition; otherwise look for the type GUID.
  * Returns true once it is known. */
 static bool find_persist(unsigned wait_ms, bool final)
 {
-	char spec[OS_PATH_MAX + 8];
+	char spec[OS_PATH_MAX + 8], about[PERSIST_MESSAGE_MAX];
 	int err;
 
 	if (persist_dev[0])
@@ -85,7 +97,9 @@ static bool find_persist(unsigned wait_ms, bool final)
 	err = os_blockdev_find(spec, wait_ms, persist_dev, sizeof(persist_dev));
 	if (err == 0) {
 		os_say("persist device=%s spec=%s", persist_dev, spec);
-		stage_set_persist(persist_dev);
+		snprintf(about, sizeof(about), "keel-init %s (variant %s) started: %s, persist %s",
+			 KEEL_VERSION, os_variant_name(cfg.variant), boot_id_about, persist_dev);
+		stage_set_persist(persist_dev, about);
 		return true;
 	}
 	persist_dev[0] = '\0';
@@ -116,6 +130,7 @@ static void keep_watchdog(void)
 {
 	if (cfg.watchdog_sec && watchdog == 0) {
 		os_say("warning: watchdog daemon exited; starting it again");
+		stage_log(PERSIST_LEVEL_WARNING, "watchdog daemon exited; started again");
 		watchdog = os_watchdog_start(cfg.watchdog_sec);
 	}
 }
@@ -140,11 +155,15 @@ static void wait_until_healthy(void)
 	while (os_health_check(&cfg, watchdog, why, sizeof(why)) != 0) {
 		if (strcmp(why, last) != 0) {
 			os_say("health=fail reason=\"%s\"", why);
+			stage_log(PERSIST_LEVEL_WARNING, "health check failed: %s", why);
 			snprintf(last, sizeof(last), "%s", why);
 		}
 		if (deadline && os_uptime_ms() >= deadline) {
 			os_say("golden deadline of %u s passed without golden; rebooting",
 			       cfg.golden_deadline_sec);
+			stage_log(PERSIST_LEVEL_ERR,
+				  "golden deadline of %u s passed without golden (%s); rebooting",
+				  cfg.golden_deadline_sec, why);
 			os_shutdown(watchdog, RB_AUTOBOOT, false, "golden_deadline");
 		}
 		handle_signal(os_wait_signal(1000, &watchdog, NULL));
@@ -179,6 +198,8 @@ int main(void)
 	os_mount_early();
 	read_config();
 	boot_kernel_stage(kernel_done);
+	if (kernel_done)
+		stage_assume("kernel");
 
 	if (os_modules_load_all(cmdline, cfg.modules))
 		os_say("warning: some modules did not load (see above); carrying on");

@@ -22,9 +22,10 @@
 #define OS_MARKER "KEEL-OS"
 
 /*
- * The EFI variable bootmgr leaves the boot id in when the kernel command
- * line does not carry keel.boot_id=. A placeholder until libpersist's
- * efivars.h defines it; the value is the id as ASCII or UTF-16LE text.
+ * The volatile EFI variable (Keel's vendor GUID) bootmgr leaves the boot id
+ * in, for when the kernel command line does not carry keel.boot_id=. Its
+ * value is the id in ASCII decimal (UTF-16LE is accepted too). Belongs in
+ * libpersist/efivars.h as KEEL_VAR_BOOT_ID; this name is used until then.
  */
 #define OS_VAR_BOOT_ID "KeelBootId"
 
@@ -112,12 +113,29 @@ const char *os_boot_id_find(const struct os_config *c, char id[OS_ID_MAX + 1]);
  * for the device to appear. Returns 0 and the /dev path, or -errno. */
 int os_blockdev_find(const char *spec, unsigned wait_ms, char *dev, size_t n);
 
-/* stage.c */
-int stage_set_boot_id(const char *boot_id);
-int stage_set_persist(const char *dev);
-int stage_report(const char *stage, ...);
-/* The last record of a boot: action is "poweroff" or "reboot". */
-int stage_shutdown(const char *action, const char *reason);
+/* stage.c — the stages, on the console and through libpersist. */
+/* Takes the boot id text (decimal, 1 … 2^64-1). "" or NULL: no boot id.
+ * Returns -1 (and keeps "no boot id") when the text is not a number. */
+int stage_set_boot_id(const char *text);
+/* The boot id as printed in the markers: the number, or "none". */
+const char *stage_boot_id_text(void);
+/* The persist partition is dev: opens it, writes the record `about` (what
+ * is booting) and replays the stages reached so far. -1 if it is unusable
+ * (said on the console); the boot goes on either way. */
+int stage_set_persist(const char *dev, const char *about);
+/* A stage an earlier program of this boot already printed but could not
+ * record (the initramfs's init before switching root): recorded with the
+ * next write, not printed again. */
+void stage_assume(const char *stage);
+/* Prints the stage marker and records the stage for this boot id (now, or
+ * as soon as the persist partition is known). Stages only rise. */
+int stage_report(const char *stage);
+/* A log record from source "os" for this boot (level: PERSIST_LEVEL_*).
+ * -1 when there is no usable store (yet): the console has it anyway. */
+int stage_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The last marker and record of a boot: action is "poweroff" or "reboot";
+ * clean is false when the watchdog was left armed (a failure reboot). */
+int stage_shutdown(const char *action, const char *reason, bool clean);
 
 /* watchdog.c */
 /* Opens /dev/watchdog (loading softdog if no hardware one exists), sets the

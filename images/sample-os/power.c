@@ -125,7 +125,7 @@ void os_shutdown(pid_t watchdog, int how, bool disarm, const char *reason)
 		kill(watchdog, SIGKILL);
 	}
 	kill_everyone();
-	stage_shutdown(action, reason);
+	stage_shutdown(action, reason, disarm);
 	sync();
 	reboot(how);
 	os_say("error: reboot(%s) failed: %s; halting here", action, strerror(errno));

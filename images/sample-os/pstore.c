@@ -11,10 +11,13 @@
  *
  *     KEEL-OS pstore records=3 panic="Kernel panic - not syncing: …" last_stage=init boot_id=7
  *
- * The crash record for the failed attempt is written from this summary
- * once libpersist is wired in (stage.c); that must happen before unlink().
+ * The summary also goes into the persist log (a warning from source "os").
+ * The crash record of the failed attempt, with the whole panic text, is
+ * `recovery harvest`'s job: once /usr/sbin/recovery ships it, it runs from
+ * os_pstore_harvest() before the dumps are deleted.
  */
 #include "images/sample-os/os.h"
+#include "libpersist/persist.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -98,7 +101,10 @@ void os_pstore_harvest(void)
 	os_say("pstore records=%d panic=\"%s\" last_stage=%s boot_id=%s", n,
 	       s.panic[0] ? s.panic : "none", s.stage[0] ? s.stage : "none",
 	       s.boot_id[0] ? s.boot_id : "none");
-	/* libpersist: write the crash record of the previous attempt here. */
+	stage_log(PERSIST_LEVEL_WARNING,
+		  "previous boot %s left %d pstore dump(s): \"%s\", last stage %s",
+		  s.boot_id[0] ? s.boot_id : "(no boot id)", n, s.panic[0] ? s.panic : "no panic text",
+		  s.stage[0] ? s.stage : "none");
 	rewinddir(d);
 	while ((e = readdir(d)))
 		if (e->d_name[0] != '.' &&

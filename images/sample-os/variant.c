@@ -9,6 +9,7 @@
  *   unhealthy  (nothing here) the health check fails, so never `golden`
  */
 #include "images/sample-os/os.h"
+#include "libpersist/persist.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 static void __attribute__((noreturn)) hang_forever(pid_t watchdog)
 {
 	os_say("variant=hang: freezing the watchdog daemon and hanging; only the watchdog ends this boot");
+	stage_log(PERSIST_LEVEL_WARNING, "variant hang: watchdog daemon frozen, init hangs");
 	os_watchdog_freeze(watchdog);
 	for (;;)
 		pause();
@@ -28,6 +30,7 @@ static void crash_init(void)
 	volatile int *volatile nowhere = NULL;
 
 	os_say("variant=crash: PID 1 writes through a NULL pointer; the kernel panics");
+	stage_log(PERSIST_LEVEL_WARNING, "variant crash: PID 1 faults on purpose");
 	sync();
 	*nowhere = 1;
 }
@@ -37,6 +40,7 @@ static void panic_kernel(void)
 	int err;
 
 	os_say("variant=panic: crashing the kernel through /proc/sysrq-trigger");
+	stage_log(PERSIST_LEVEL_WARNING, "variant panic: kernel panic through sysrq on purpose");
 	sync();
 	err = os_write_file("/proc/sysrq-trigger", "c");
 	os_say("error: variant=panic: sysrq-trigger did not panic the kernel: %s",
