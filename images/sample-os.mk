@@ -70,7 +70,7 @@ $(SOS)/busybox.stamp: images/fetch-deb.sh
 # The file tree both images are made of. SOS_RECOVERY_BIN, when given, is a
 # static recovery binary installed as /usr/sbin/recovery
 # (make SOS_RECOVERY_BIN=$(B)/recovery/recovery-static sample-os).
-SOS_RECOVERY_BIN ?=
+SOS_RECOVERY_BIN ?= $(B)/recovery/recovery-static
 SOS_TREE_INPUTS := $(SOS_SRC)/mkroot.sh $(SOS_SRC)/modules.list $(SOS_SRC)/nodes \
                    $(shell find $(SOS_SRC)/etc -type f 2>/dev/null) $(SOS_RECOVERY_BIN)
 # Rebuild the tree when the variable's value changes, too.

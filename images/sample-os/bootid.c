@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The boot id of the attempt bootmgr started: keel.boot_id= on the kernel
- * command line wins; otherwise the EFI variable OS_VAR_BOOT_ID under Keel's
+ * command line wins; otherwise the EFI variable KEEL_VAR_BOOT_ID under Keel's
  * vendor GUID. With neither, the OS still boots and says so.
  */
 #include "images/sample-os/os.h"
@@ -44,7 +44,7 @@ static int boot_id_from_efivar(char id[OS_ID_MAX + 1])
 	ssize_t len;
 	int fd;
 
-	snprintf(path, sizeof(path), OS_EFIVARS "/" OS_VAR_BOOT_ID "-" KEEL_VENDOR_GUID_TEXT);
+	snprintf(path, sizeof(path), OS_EFIVARS "/" KEEL_VAR_BOOT_ID "-" KEEL_VENDOR_GUID_TEXT);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -14,6 +14,7 @@
  * kernel command line.
  */
 #include "images/sample-os/os.h"
+#include "libpersist/efivars.h"
 #include "libpersist/persist.h"
 
 #include <errno.h>
@@ -66,7 +67,7 @@ static void find_boot_id(void)
 	if (!source) {
 		os_say("boot_id=none source=none (no keel.boot_id= and no %s EFI variable); "
 		       "booting without a boot id, stages are not recorded for any attempt",
-		       OS_VAR_BOOT_ID);
+		       KEEL_VAR_BOOT_ID);
 		snprintf(boot_id_about, sizeof(boot_id_about), "no boot id");
 	} else if (stage_set_boot_id(id) != 0) {
 		os_say("warning: boot id '%s' (from %s) is not a decimal number; booting without a "

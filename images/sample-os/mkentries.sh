@@ -7,7 +7,8 @@
 # root= on the disk), OUTDIR/sample-os-initrd.conf (the initramfs alone, no
 # root disk) and OUTDIR/sample-os-VARIANT.conf for each broken variant.
 #
-# Ordering (newest first = highest version): a variant entry (1.1) is the
+# Ordering (newest first = highest version, which boot managers compare
+# only between entries with the same sort-key, hence one for all): a variant entry (1.1) is the
 # default of the disk it is on; sample-os.conf (1.0) comes next;
 # sample-os-initrd.conf (1.0~initrd) sorts just below it: in the version
 # comparison of the Boot Loader and UAPI version format specifications `~`
@@ -24,8 +25,8 @@ mkdir -p "$out"
 echo 'timeout 0' >"$out/loader.conf"
 
 entry() { # FILE TITLE VERSION INITRD OPTIONS
-	printf '%s\n' "title $2" "version $3" "linux /keel/vmlinuz" "initrd $4" \
-		"options $5" >"$out/$1"
+	printf '%s\n' "title $2" "sort-key keel-sample-os" "version $3" "linux /keel/vmlinuz" \
+		"initrd $4" "options $5" >"$out/$1"
 }
 
 entry sample-os.conf "Keel sample OS" 1.0 /keel/initrd "$base root=PARTUUID=$root"

@@ -21,14 +21,6 @@
 
 #define OS_MARKER "KEEL-OS"
 
-/*
- * The volatile EFI variable (Keel's vendor GUID) bootmgr leaves the boot id
- * in, for when the kernel command line does not carry keel.boot_id=. Its
- * value is the id in ASCII decimal (UTF-16LE is accepted too). Belongs in
- * libpersist/efivars.h as KEEL_VAR_BOOT_ID; this name is used until then.
- */
-#define OS_VAR_BOOT_ID "KeelBootId"
-
 #define OS_ETC "/etc/keel"
 #define OS_MODULE_LIST OS_ETC "/modules"       /* names loaded at boot */
 #define OS_VARIANT_FILE OS_ETC "/variant"      /* built-in default variant */

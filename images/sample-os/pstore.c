@@ -6,23 +6,24 @@
  * A dump is split into several files ("Part1" holds the end of the log).
  * From all of them this finds the panic message and the last boot stage
  * marker the dead system printed (init's markers are in the kernel log, see
- * log.c), prints one summary line, and deletes the dumps so the next boot
- * does not report them again and the EFI variable store does not fill up.
+ * log.c) and prints one summary line:
  *
  *     KEEL-OS pstore records=3 panic="Kernel panic - not syncing: …" last_stage=init boot_id=7
  *
- * The summary also goes into the persist log (a warning from source "os").
- * The crash record of the failed attempt, with the whole panic text, is
- * `recovery harvest`'s job: once /usr/sbin/recovery ships it, it runs from
- * os_pstore_harvest() before the dumps are deleted.
+ * Then `recovery harvest` turns the dumps into the crash record of the
+ * failed attempt (the whole text, zlib-compressed, in the persist log) and
+ * removes them, so the next boot does not report them again and the EFI
+ * variable store does not fill up.
  */
 #include "images/sample-os/os.h"
 #include "libpersist/persist.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PSTORE_DIR "/sys/fs/pstore"
@@ -76,6 +77,33 @@ static void scan_file(const char *path, struct crash_summary *s)
 	fclose(f);
 }
 
+/* Runs `recovery harvest`: the previous boot's pstore dumps become one
+ * compressed crash record (then the dumps are removed), and a reset by the
+ * watchdog becomes a "watchdog reset" crash record with the stage it
+ * reached. The persist partition is found through keel.persist=. */
+static void run_harvest(void)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		os_signals_child_reset();
+		execl("/usr/sbin/recovery", "recovery", "harvest", (char *)NULL);
+		os_say("error: cannot start /usr/sbin/recovery: %s", strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		os_say("error: cannot run recovery harvest: %s; pstore dumps left in place",
+		       strerror(errno));
+		return;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		os_say("warning: recovery harvest failed (status %d); what it could not record "
+		       "stays in " PSTORE_DIR, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	else
+		os_say("harvest status=ok");
+}
+
 void os_pstore_harvest(void)
 {
 	struct crash_summary s = { .panic = "" };
@@ -84,31 +112,21 @@ void os_pstore_harvest(void)
 	int n = 0;
 	DIR *d = opendir(PSTORE_DIR);
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' ||
-		    os_path(path, sizeof(path), PSTORE_DIR "/%s", e->d_name))
-			continue;
-		scan_file(path, &s);
-		n++;
-	}
-	if (n == 0) {
+	if (d) {
+		while ((e = readdir(d))) {
+			if (e->d_name[0] == '.' ||
+			    os_path(path, sizeof(path), PSTORE_DIR "/%s", e->d_name))
+				continue;
+			scan_file(path, &s);
+			n++;
+		}
 		closedir(d);
-		os_say("pstore records=0");
-		return;
 	}
-	os_say("pstore records=%d panic=\"%s\" last_stage=%s boot_id=%s", n,
-	       s.panic[0] ? s.panic : "none", s.stage[0] ? s.stage : "none",
-	       s.boot_id[0] ? s.boot_id : "none");
-	stage_log(PERSIST_LEVEL_WARNING,
-		  "previous boot %s left %d pstore dump(s): \"%s\", last stage %s",
-		  s.boot_id[0] ? s.boot_id : "(no boot id)", n, s.panic[0] ? s.panic : "no panic text",
-		  s.stage[0] ? s.stage : "none");
-	rewinddir(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.' &&
-		    !os_path(path, sizeof(path), PSTORE_DIR "/%s", e->d_name))
-			unlink(path);
-	closedir(d);
+	if (n == 0)
+		os_say("pstore records=0");
+	else
+		os_say("pstore records=%d panic=\"%s\" last_stage=%s boot_id=%s", n,
+		       s.panic[0] ? s.panic : "none", s.stage[0] ? s.stage : "none",
+		       s.boot_id[0] ? s.boot_id : "none");
+	run_harvest();
 }

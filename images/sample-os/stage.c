@@ -20,6 +20,7 @@
  * with persist_strerror() and the boot goes on with console markers only.
  */
 #include "images/sample-os/os.h"
+#include "libpersist/efivars.h"
 #include "libpersist/persist_linux.h"
 
 #include <stdarg.h>
@@ -148,7 +149,7 @@ int stage_set_persist(const char *dev, const char *about)
 	append(s, PERSIST_LEVEL_INFO, about);
 	if (!boot_id)
 		append(s, PERSIST_LEVEL_WARNING,
-		       "booted without a boot id (no keel.boot_id= and no " OS_VAR_BOOT_ID
+		       "booted without a boot id (no keel.boot_id= and no " KEEL_VAR_BOOT_ID
 		       " EFI variable): no stage is marked for any attempt");
 	else
 		flush_pending(s);

@@ -1,12 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The watchdog daemon: a child of init that holds /dev/watchdog open and
- * kicks it. Opening the device arms it; from then on a hang of the whole
- * system (or a frozen daemon) makes the hardware reset the machine, which
- * bootmgr then counts as a failed attempt.
- *
- * `recovery watchdog run` replaces this built-in loop once it exists;
- * os_watchdog_start() is the one place to change for that.
+ * The watchdog daemon: `recovery watchdog run`, a child of init that holds
+ * /dev/watchdog open and kicks it. Opening the device arms it; from then on
+ * a hang of the whole system (or a frozen daemon) makes the hardware reset
+ * the machine, which bootmgr then counts as a failed attempt.
  */
 #include "images/sample-os/os.h"
 
@@ -14,11 +11,12 @@
 #include <fcntl.h>
 #include <linux/watchdog.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define WATCHDOG_DEV "/dev/watchdog"
@@ -39,56 +37,77 @@ static int watchdog_open(void)
 
 /* Kicks every third of the timeout until SIGTERM, then disarms with the
  * magic close ('V' before close) so a clean shutdown is not a reset. */
-static void __attribute__((noreturn)) daemon_loop(int fd, unsigned timeout)
-{
-	struct timespec every = { timeout >= 3 ? timeout / 3 : 1, 0 };
-	sigset_t term;
+#define RECOVERY_BIN "/usr/sbin/recovery"
+#define POLICY_DIR "/run/keel"
+#define POLICY_FILE POLICY_DIR "/watchdog.conf"
 
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigprocmask(SIG_BLOCK, &term, NULL);
-	for (;;) {
-		ioctl(fd, WDIOC_KEEPALIVE, 0);
-		if (sigtimedwait(&term, NULL, &every) == SIGTERM)
-			break;
+/* The policy `recovery watchdog run` reads: this device and timeout, kicked
+ * three times per timeout. */
+static int write_policy(unsigned timeout)
+{
+	char text[128];
+	int len = snprintf(text, sizeof(text), "device %s\ntimeout %u\n", WATCHDOG_DEV, timeout);
+	int fd;
+
+	mkdir(POLICY_DIR, 0755);
+	fd = open(POLICY_FILE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, (size_t)len) != len) {
+		int e = errno;
+		close(fd);
+		return -e;
 	}
-	if (write(fd, "V", 1) != 1)
-		os_say("warning: watchdog magic close failed: %s; it stays armed", strerror(errno));
-	close(fd);
-	_exit(0);
+	return close(fd) ? -errno : 0;
 }
 
+/*
+ * Starts the watchdog daemon, `recovery watchdog run` (libpersist's
+ * watchdog API: it arms the device with the timeout, kicks it while its
+ * health policy holds, logs to the persist partition — found through
+ * keel.persist= on the kernel command line — and closes the device with
+ * the magic character when stopped with SIGTERM).
+ */
 pid_t os_watchdog_start(unsigned timeout)
 {
 	struct watchdog_info info = { .identity = "" };
-	int fd, t = (int)timeout;
+	int fd, r;
 	pid_t pid;
 
 	if (timeout == 0) {
 		os_say("watchdog=off (keel.watchdog=0)");
 		return 0;
 	}
-	fd = watchdog_open();
+	fd = watchdog_open(); /* loads softdog when there is no hardware watchdog */
 	if (fd < 0) {
 		os_say("error: cannot open %s: %s; running without a watchdog", WATCHDOG_DEV,
 		       strerror(-fd));
 		return fd;
 	}
 	ioctl(fd, WDIOC_GETSUPPORT, &info);
-	if (ioctl(fd, WDIOC_SETTIMEOUT, &t) != 0)
-		os_say("warning: %s refused timeout %u s: %s", WATCHDOG_DEV, timeout, strerror(errno));
-	ioctl(fd, WDIOC_GETTIMEOUT, &t);
+	/* Closed without arming: the daemon opens it for good. */
+	if (write(fd, "V", 1) != 1)
+		os_say("warning: %s: magic close failed: %s", WATCHDOG_DEV, strerror(errno));
+	close(fd);
+	if ((r = write_policy(timeout)) != 0) {
+		os_say("error: cannot write %s: %s; running without a watchdog", POLICY_FILE,
+		       strerror(-r));
+		return r;
+	}
 	pid = fork();
 	if (pid == 0) {
 		os_signals_child_reset();
-		daemon_loop(fd, (unsigned)t);
+		execl(RECOVERY_BIN, "recovery", "watchdog", "run", "--policy", POLICY_FILE,
+		      (char *)NULL);
+		os_say("error: cannot start %s: %s", RECOVERY_BIN, strerror(errno));
+		_exit(127);
 	}
-	close(fd);
 	if (pid < 0) {
 		os_say("error: cannot start the watchdog daemon: %s", strerror(errno));
 		return -errno;
 	}
-	os_say("watchdog device=%s identity=\"%s\" timeout=%d", WATCHDOG_DEV, (char *)info.identity, t);
+	os_say("watchdog device=%s identity=\"%s\" timeout=%u daemon=\"recovery watchdog run\"",
+	       WATCHDOG_DEV, (char *)info.identity, timeout);
 	return pid;
 }
 
