@@ -120,8 +120,8 @@ TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
 	vm_config cfg = { .name = "bm-discovery",
 			  .disks = { { a, VM_BUS_NVME, false },
 				     { "build/tests/bm-b.img", VM_BUS_VIRTIO, true },
-				     { "build/tests/bm-b.img", VM_BUS_SATA, true },
-				     { "build/tests/bm-c.img", VM_BUS_USB, true } } };
+				     { "build/tests/bm-b.img", VM_BUS_USB, true },
+				     { "build/tests/bm-c.img", VM_BUS_SATA, true } } };
 	vm *v;
 
 	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
@@ -330,4 +330,91 @@ TEST(bootctl_status_shows_keel_variables)
 	CHECK(strstr(out, "/EFI/BOOT/BOOTX64.EFI") != NULL);
 	CHECK(strstr(out, "Boot counting") != NULL);
 	CHECK(strstr(out, "UEFI 2.") != NULL);
+}
+
+/* Writes an entry file for the sample OS and copies it onto the ESP. */
+static int put_sample_entry(const char *img, const char *id, const char *version,
+			    const char *initrd, const char *options)
+{
+	char local[256], dst[128];
+
+	snprintf(local, sizeof(local), "build/tests/bm-os-%s.conf", id);
+	snprintf(dst, sizeof(dst), "/loader/entries/%s.conf", id);
+	if (run("printf 'title Sample OS %s\\nsort-key keel-sample-os\\nversion %s\\n"
+		"linux /keel/vmlinuz\\ninitrd %s\\noptions console=ttyS0 panic=5 %s\\n' >%s",
+		id, version, initrd, options, local))
+		return -1;
+	return esp_put(img, local, dst);
+}
+
+/*
+ * The sample OS through bootmgr: kernel + initrd by Load File 2, the boot id
+ * on the command line, stages up to golden, and the entry becomes
+ * last-known-good. Then an update whose init hangs (only the i6300esb
+ * watchdog ends it) is started exactly 3 times; the 4th power-on falls
+ * back to the last-known-good entry with no key pressed, and the persist
+ * log tells the story in order.
+ */
+TEST(sample_os_golden_then_hang_update_falls_back_after_three_watchdog_resets)
+{
+	const char *img = "build/tests/bm-os.img";
+	vm_config cfg = { .name = "bm-os", .watchdog = true,
+			  .disks = { { img, VM_BUS_VIRTIO, false } } };
+	const char *seq[] = { "booting 'good' (default), boot id 1",
+			      "booting 'hang' (default), boot id 2",
+			      "booting 'hang' (default), boot id 3",
+			      "booting 'hang' (default), boot id 4", "fallback: ",
+			      "booting 'good' (fallback), boot id 5" };
+	const char *p;
+	vm *v;
+
+	REQUIRE(copy_disk("build/images/sample-os-hang.img", img) == 0);
+	REQUIRE(run("mdel -i %s@@1M ::/loader/entries/*.conf 2>&1", img) == 0);
+	REQUIRE(put_sample_entry(img, "good", "1.0", "/keel/initrd",
+				 "keel.watchdog=6 keel.halt_after_golden=1") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v);
+
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=good boot_id=1", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=kernel boot_id=1", 60) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=1", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", img), 0);
+	CHECK(strstr(out, "last-known-good: good") != NULL);
+
+	/* The update: newer version, its init hangs after `init`. */
+	REQUIRE(put_sample_entry(img, "hang", "1.1", "/keel/initrd-hang",
+				 "keel.watchdog=6 keel.golden_deadline=120") == 0);
+	for (int boot = 2; boot <= 4; boot++) {
+		char marker[96];
+		REQUIRE(vm_boot(v) == 0);
+		snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=hang boot_id=%d", boot);
+		CHECK(vm_expect(v, marker, 120) == 0);
+		snprintf(marker, sizeof(marker), "KEEL-OS stage=init boot_id=%d", boot);
+		CHECK(vm_expect(v, marker, 60) == 0);
+		/* Only the watchdog ends it: QEMU (-no-reboot) exits on the reset. */
+		CHECK_EQ_INT(vm_wait_exit(v, 90), VM_EXIT_POWEROFF);
+	}
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), "'hang'") && strstr(vm_last_line(v), "'good'"));
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=good boot_id=5", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=5", 90) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	vm_free(v);
+
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1 | tac", img), 0);
+	p = out;
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]) && p; i++) {
+		p = strstr(p, seq[i]);
+		if (!p)
+			fprintf(stderr, "missing or out of order in the log: %s\n%s", seq[i], out);
+	}
+	CHECK(p != NULL);
+	/* Each failed attempt has its crash record, with the stage it reached. */
+	CHECK(strstr(out, "boot 2 of 'hang' never reached golden (highest stage init)") != NULL);
+	CHECK(strstr(out, "boot 4 of 'hang' never reached golden (highest stage init); entry is "
+			  "now bad") != NULL);
+	printf("%s", out);
 }

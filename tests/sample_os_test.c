@@ -320,23 +320,30 @@ TEST(hang_variant_is_reset_by_the_watchdog_in_time)
 }
 
 /*
- * After a crashed attempt `crashed` and the boot that followed it: what the
- * store says about the crash. Today: the record keel-init writes from the
- * pstore dumps it finds, with the panic text and the last stage reached.
+ * After a crashed attempt `crashed` and the boot that followed it: the crash
+ * record `recovery harvest` made from the pstore dumps, read back on the
+ * host with `recovery log show`: cause panic, the stage reached, the panic
+ * text, the dumps' data compressed.
  */
 static void check_crash_reported(const char *image, uint64_t crashed, const char *panic,
 				 const char *stage)
 {
-	char records[8192], want[64], *line;
+	char cmd[512], want[96], line[4096];
+	bool found = false;
+	FILE *p;
 
-	snprintf(want, sizeof(want), "previous boot %llu left", (unsigned long long)crashed);
-	REQUIRE(os_records(image, 0, records, sizeof(records)) > 0);
-	line = strstr(records, want);
-	if (line)
-		line[strcspn(line, "\n")] = '\0';
-	if (!CHECK(line && strstr(line, panic) && strstr(line, stage)))
-		printf("  wanted a record \"%s … %s … %s\"; os records of %s:\n%s\n", want, panic,
-		       stage, image, records);
+	snprintf(cmd, sizeof(cmd), RECOVERY " log show --store %s 2>&1", image);
+	snprintf(want, sizeof(want), "[crash: panic in boot %llu at stage %s",
+		 (unsigned long long)crashed, stage);
+	p = popen(cmd, "r");
+	REQUIRE(p != NULL);
+	while (fgets(line, sizeof(line), p))
+		if (strstr(line, want) && strstr(line, panic) && strstr(line, "compressed"))
+			found = true;
+	pclose(p);
+	if (!CHECK(found))
+		printf("  wanted a crash record with \"%s\" and \"%s\" in `%s`\n", want, panic,
+		       cmd);
 }
 
 TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
