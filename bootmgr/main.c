@@ -78,8 +78,10 @@ static uint32_t count_start(void)
 	return starts;
 }
 
-/* Appends a log record (and commits: every record bootmgr writes matters
- * if the next thing the machine does is hang). */
+/* Appends a log record. It becomes durable with the next commit: the one
+ * that makes the attempt durable right before an image starts, or
+ * flush_notes() before anything else that may end this boot. One flush per
+ * boot keeps the boot manager fast on slow disks. */
 static void note(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void note(int level, const char *fmt, ...)
 {
@@ -89,10 +91,23 @@ static void note(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	kfmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (bm->store)
+		persist_log_append(bm->store, level, PERSIST_SRC_BOOTMGR, msg, NULL, 0);
+}
+
+static void flush_notes(void)
+{
+	static bool said;
+	int r;
+
 	if (!bm->store)
 		return;
-	if (persist_log_append(bm->store, level, PERSIST_SRC_BOOTMGR, msg, NULL, 0) == 0)
-		persist_log_commit(bm->store);
+	r = persist_log_commit(bm->store);
+	if (r)
+		kefi_printf("KEEL-PERSIST-LOG status=failed reason=\"%s\"\n", persist_strerror(r));
+	else if (!said)
+		kefi_printf("KEEL-PERSIST-LOG status=ok\n"); /* this start's records are durable */
+	said = said || r == 0;
 }
 
 /* Opens the persist store; says why not (screen and serial) when it cannot. */
@@ -127,7 +142,6 @@ static void open_store(uint32_t starts)
 	bm->store = store;
 	kefi_printf("KEEL-PERSIST status=ok uuid=%s\n", uuid);
 	note(PERSIST_LEVEL_INFO, "bootmgr %s started (start %u)", KEEL_VERSION, starts);
-	kefi_printf("KEEL-PERSIST-LOG status=ok\n");
 	/* The previous attempt, if it never reached golden, failed: count it
 	 * before choosing, so a third failure is never started a fourth time. */
 	r = persist_boot_conclude(store);
@@ -399,19 +413,25 @@ static bool boot_item(const struct bm_entry *it, const char *edited, const char 
 	int err = 0;
 
 	if (bm->store && discover_counted(it)) {
+		/* Logged first, with the id the attempt is about to get, so the
+		 * attempt's own commit makes this record durable too. */
+		note(PERSIST_LEVEL_NOTICE, "booting '%s' (%s), boot id %llu", it->id, why,
+		     (unsigned long long)persist_boot_state(bm->store)->next_boot_id);
 		int r = persist_boot_begin_attempt(bm->store, it->id, &sc.boot_id);
-		if (r != 0)
+		if (r != 0) {
 			kefi_printf("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->id,
 				    persist_strerror(r));
-		else {
+			flush_notes();
+		} else {
 			kefi_printf("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
 				    (unsigned long long)sc.boot_id);
 			persist_set_boot_id(bm->store, sc.boot_id);
-			note(PERSIST_LEVEL_NOTICE, "booting '%s' (%s), boot id %llu", it->id, why,
-			     (unsigned long long)sc.boot_id);
+			flush_notes(); /* nothing left to write: no flush happens */
 		}
-	} else if (bm->store)
+	} else if (bm->store) {
 		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->id, why);
+		flush_notes();
+	}
 	kfmt_snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)sc.boot_id);
 	if (sc.boot_id)
 		kefi_var_set(&keel_vendor, KEEL_VAR_BOOT_ID, idtext, bm_strlen(idtext), false);
@@ -435,12 +455,14 @@ static bool boot_item(const struct bm_entry *it, const char *edited, const char 
 			    "trying the next entry.\n", what, it->title, kefi_strerror(err));
 		note(PERSIST_LEVEL_ERR, "cannot load %s of '%s': %s; counted as a failed attempt",
 		     what, it->id, kefi_strerror(err));
+		flush_notes();
 		return false;
 	}
 	kefi_printf("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->id,
 		    (unsigned long long)status);
 	note(PERSIST_LEVEL_WARNING, "'%s' returned to the boot manager (status 0x%llx)", it->id,
 	     (unsigned long long)status);
+	flush_notes();
 	return true;
 }
 
@@ -475,6 +497,8 @@ static bool want_menu(int *timeout)
 static void run_builtin(const struct bm_entry *it)
 {
 	kefi_printf("KEEL-BOOT status=builtin id=%s\n", it->id);
+	note(PERSIST_LEVEL_NOTICE, "'%s' chosen", it->id);
+	flush_notes();
 	if (it->kind == BM_KIND_FIRMWARE) {
 		int r = kefi_reboot_to_firmware();
 		kefi_printf("Keel: cannot reboot into firmware setup: %s\n", kefi_strerror(r));
@@ -512,6 +536,8 @@ __attribute__((noreturn)) static void boot_loop(void)
 		}
 		if (show_menu) {
 			struct menu_item items[BM_ENTRIES_MAX];
+
+			flush_notes(); /* the menu may wait for a long time */
 			struct menu m = { .items = items, .n = bm->list.entries->n, .timeout_s = timeout,
 					  .notice = bm->notice[0] ? bm->notice : NULL,
 					  .status = show_status };

@@ -62,7 +62,7 @@ TEST(bootmgr_banner_and_own_esp_over_nvme)
 	/* Nothing to boot: the menu waits with the built-in items; pick
 	 * "Power off" by its number. */
 	CHECK(vm_expect(v, "KEEL-CHOICE none", 30) == 0);
-	CHECK(vm_expect(v, "id=auto-poweroff", 30) == 0);
+	CHECK(vm_expect(v, "id=auto-poweroff state=", 30) == 0);
 	snprintf(marker, sizeof(marker), "%c", vm_last_line(v)[strlen("KEEL-MENU-ENTRY n=")]);
 	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
 	CHECK(vm_send(v, marker) == 0);

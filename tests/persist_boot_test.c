@@ -41,7 +41,7 @@ static int boot_once(vm *v, const char *marker)
 	char key[4];
 
 	if (vm_boot(v) != 0 || vm_expect(v, marker, 120) != 0 ||
-	    vm_expect(v, "id=auto-poweroff", 60) != 0)
+	    vm_expect(v, "id=auto-poweroff state=", 60) != 0)
 		return -1;
 	snprintf(key, sizeof(key), "%c", vm_last_line(v)[strlen("KEEL-MENU-ENTRY n=")]);
 	return vm_expect(v, "KEEL-MENU ready", 30) == 0 && vm_send(v, key) == 0 &&

@@ -206,9 +206,11 @@ int main(void)
 		os_say("warning: some modules did not load (see above); carrying on");
 	if (os_switch_root(&cfg))
 		os_say("warning: root=%s not used; running from the initramfs", cfg.root);
-	watchdog = os_watchdog_start(cfg.watchdog_sec);
 	find_persist(cfg.persist[0] ? 5000 : 0, cfg.persist[0] != '\0');
+	/* Before the watchdog daemon: harvest asks the device whether it reset
+	 * the machine, and the two would otherwise race for the store. */
 	os_pstore_harvest();
+	watchdog = os_watchdog_start(cfg.watchdog_sec);
 	stage_report("init");
 
 	os_variant_after_init(cfg.variant, watchdog);
