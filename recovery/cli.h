@@ -41,6 +41,7 @@ struct cli_command {
 extern const struct cli_command cli_log_commands[];
 extern const struct cli_command cli_status_commands[];
 extern const struct cli_command cli_mark_commands[];
+extern const struct cli_command cli_boot_commands[];
 extern const struct cli_command cli_store_commands[];
 extern const struct cli_command cli_harvest_commands[];
 extern const struct cli_command cli_watchdog_commands[];

@@ -24,6 +24,10 @@ static const char usage_text[] =
 	"  log clear               hide every record written so far (asks first)\n"
 	"  log append MESSAGE      append a record, like logger(1)\n"
 	"  mark STAGE              report kernel, init, services or golden for this boot\n"
+	"  boot list               the entries bootmgr knows, their state, the default\n"
+	"  boot default|oneshot ID choose the default, or the entry of the next boot only\n"
+	"  boot reset ID           forget an entry's failed attempts and bad mark\n"
+	"  boot tries N            failed attempts in a row that make an entry bad\n"
 	"  store format            write a new, empty store (asks first)\n"
 	"  store check             examine the store without changing it\n"
 	"  store repair            rewrite damaged structures from the good copies\n"
@@ -42,6 +46,7 @@ static const char usage_text[] =
 static const struct cli_command *const command_tables[] = {
 	cli_status_commands, cli_log_commands,	    cli_mark_commands,
 	cli_store_commands,  cli_harvest_commands, cli_watchdog_commands,
+	cli_boot_commands,
 };
 
 static int print_version(void)

@@ -6,7 +6,8 @@
 
 RECOVERY_LIB_OBJS := $(B)/recovery/cli.o $(B)/recovery/cli_store.o \
                      $(B)/recovery/log.o $(B)/recovery/status.o $(B)/recovery/mark.o \
-                     $(B)/recovery/store.o $(B)/recovery/harvest.o $(B)/recovery/watchdog.o
+                     $(B)/recovery/store.o $(B)/recovery/harvest.o $(B)/recovery/watchdog.o \
+                     $(B)/recovery/boot.o
 RECOVERY_OBJS := $(B)/recovery/main.o $(RECOVERY_LIB_OBJS)
 RECOVERY_LIBS := $(PERSIST_HOST_LIBS)
 # libblkid.a and libz.a for the static build, readelf to check it.

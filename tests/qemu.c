@@ -244,7 +244,8 @@ static void build_args(vm *v)
 	arg(v, "-nodefaults");
 	arg(v, "-display");
 	arg(v, "none");
-	arg(v, "-no-reboot");
+	if (!v->cfg.reboot)
+		arg(v, "-no-reboot");
 	arg(v, "-chardev");
 	arg(v, "stdio,id=console,signal=off");
 	arg(v, "-serial");

@@ -45,6 +45,10 @@ typedef struct vm_config {
 	const char *name;              /* names the log files; [a-z0-9-] */
 	vm_disk disks[VM_MAX_DISKS];   /* attached in order; path == NULL ends */
 	bool watchdog;                 /* i6300esb, reset on expiry */
+	/* A reset (watchdog, reboot) restarts the machine in the same QEMU
+	 * process, as on real hardware, instead of ending the boot; devices
+	 * keep what survives a reset (the i6300esb's "I reset it" flag). */
+	bool reboot;
 	unsigned memory_mib;           /* default 512 */
 	const char *kernel;            /* optional direct kernel boot */
 	const char *initrd;
@@ -70,7 +74,8 @@ vm *vm_new(const vm_config *cfg);
 void vm_free(vm *v);
 
 /* Starts one boot (a new QEMU process on the same disks and VARS). Any
- * reset of the guest ends the process (-no-reboot); boot again to go on. */
+ * reset of the guest ends the process (-no-reboot) unless cfg.reboot is
+ * set; boot again to go on. */
 int vm_boot(vm *v);
 
 /*

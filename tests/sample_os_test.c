@@ -391,7 +391,7 @@ TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
 	CHECK(vm_expect(v, "KEEL-OS stage=golden", 60) == 0);
 	CHECK(vm_wait_exit(v, 30) == VM_EXIT_POWEROFF);
 	vm_free(v);
-	check_crash_reported(disk, crashed, panic, "last stage init");
+	check_crash_reported(disk, crashed, panic, "init");
 }
 
 TEST(crash_variant_kills_init_after_the_init_stage)

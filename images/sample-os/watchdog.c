@@ -12,6 +12,7 @@
 #include <linux/watchdog.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -61,6 +62,25 @@ static int write_policy(unsigned timeout)
 	return close(fd) ? -errno : 0;
 }
 
+/* Waits until the daemon has opened (armed) the device, so that nothing
+ * that follows — a hang included — runs unguarded. The watchdog core
+ * reports it in sysfs. Returns true when seen armed. */
+static bool wait_armed(pid_t daemon, unsigned timeout_ms)
+{
+	char state[16];
+
+	for (unsigned waited = 0; waited <= timeout_ms; waited += 10) {
+		ssize_t n = os_read_file("/sys/class/watchdog/watchdog0/state", state,
+					 sizeof(state));
+		if (n > 0 && strncmp(state, "active", 6) == 0)
+			return true;
+		if (waitpid(daemon, NULL, WNOHANG) == daemon)
+			return false; /* it died: said why on the console */
+		usleep(10000);
+	}
+	return false;
+}
+
 /*
  * Starts the watchdog daemon, `recovery watchdog run` (libpersist's
  * watchdog API: it arms the device with the timeout, kicks it while its
@@ -106,6 +126,9 @@ pid_t os_watchdog_start(unsigned timeout)
 		os_say("error: cannot start the watchdog daemon: %s", strerror(errno));
 		return -errno;
 	}
+	if (!wait_armed(pid, 5000))
+		os_say("warning: the watchdog daemon has not armed %s after 5 s; this boot may "
+		       "not be guarded", WATCHDOG_DEV);
 	os_say("watchdog device=%s identity=\"%s\" timeout=%u daemon=\"recovery watchdog run\"",
 	       WATCHDOG_DEV, (char *)info.identity, timeout);
 	return pid;

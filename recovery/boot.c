@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * recovery boot list|default|oneshot|reset|tries — the boot manager's
+ * choices, kept in the persist partition's boot state, which bootmgr reads
+ * at the next boot. A bad entry stays bad for automatic choices whatever is
+ * set here (SPEC "Boot counting"); `reset` forgets its failures.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "recovery/cli.h"
+
+/* Parses the common options; leaves optind at the first operand. */
+static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
+		 int *done)
+{
+	static const struct option options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	int c;
+
+	*done = 1;
+	*store = NULL;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c == OPT_STORE)
+			*store = optarg;
+		else if (c == OPT_HELP)
+			return cli_help(cmd);
+		else
+			return cli_bad_option(cmd);
+	}
+	*done = 0;
+	return CLI_OK;
+}
+
+static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
+{
+	const struct persist_boot_state *st;
+	const char *store;
+	struct cli_store cs;
+	int done, r = parse(cmd, argc, argv, &store, &done);
+
+	if (done)
+		return r;
+	if (optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if (cli_store_open(&cs, store, 0))
+		return CLI_FAIL;
+	st = persist_boot_state(cs.s);
+	printf("default: %s\none-shot: %s\nlast-known-good: %s\ntries: %u\n",
+	       st->default_id[0] ? st->default_id : "(the newest entry)",
+	       st->oneshot[0] ? st->oneshot : "(none)", st->lkg[0] ? st->lkg : "(none yet)",
+	       st->max_tries);
+	for (uint32_t i = 0; i < st->n_entries; i++) {
+		const struct persist_entry *e = &st->entries[i];
+		printf("  %-32s %s, %u failed in a row, %u attempts, last stage %s%s\n", e->id,
+		       e->bad ? "BAD" : e->good ? "good" : "untested", e->failed, e->attempts,
+		       persist_stage_name(e->last_stage),
+		       strcmp(e->id, st->lkg) == 0 ? ", last-known-good" : "");
+	}
+	if (!st->n_entries)
+		printf("  (no entry has been booted yet)\n");
+	return cli_store_close(&cs) ? CLI_FAIL : CLI_OK;
+}
+
+/* default / oneshot / reset: one entry id (default and oneshot accept ""
+ * through --clear). */
+static int set_one(const struct cli_command *cmd, int argc, char **argv,
+		   int (*set)(struct persist_store *, const char *), const char *done_text)
+{
+	const char *store, *id;
+	struct cli_store cs;
+	int done, r = parse(cmd, argc, argv, &store, &done);
+
+	if (done)
+		return r;
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "give exactly one entry id (see `recovery boot list`, "
+				       "or --clear)");
+	id = strcmp(argv[optind], "--clear") == 0 ? "" : argv[optind];
+	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	r = set(cs.s, id);
+	if (r == PERSIST_E_NOTFOUND) {
+		cli_error("entry '%s' has never been booted, so it has no state to reset; nothing "
+			  "was changed.", id);
+		cli_store_close(&cs);
+		return CLI_FAIL;
+	}
+	if (r) {
+		cli_store_error(&cs, done_text, r, "nothing was changed");
+		cli_store_close(&cs);
+		return CLI_FAIL;
+	}
+	if (cli_store_close(&cs))
+		return CLI_FAIL;
+	printf("%s: %s\n", done_text, id[0] ? id : "(cleared)");
+	return CLI_OK;
+}
+
+static int cmd_default(const struct cli_command *cmd, int argc, char **argv)
+{
+	return set_one(cmd, argc, argv, persist_boot_set_default, "default entry");
+}
+
+static int cmd_oneshot(const struct cli_command *cmd, int argc, char **argv)
+{
+	return set_one(cmd, argc, argv, persist_boot_set_oneshot, "next boot only");
+}
+
+static int cmd_reset(const struct cli_command *cmd, int argc, char **argv)
+{
+	return set_one(cmd, argc, argv, persist_boot_reset_entry, "failures forgotten for");
+}
+
+static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
+{
+	const char *store;
+	struct cli_store cs;
+	uint64_t n = 0;
+	int done, r = parse(cmd, argc, argv, &store, &done);
+
+	if (done)
+		return r;
+	if (argc - optind != 1 || cli_parse_u64(argv[optind], &n) || n < 1 || n > 255)
+		return cli_usage_error(cmd, "give the number of failed attempts (1 to 255) that "
+				       "make an entry bad");
+	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
+		return CLI_FAIL;
+	if ((r = persist_boot_set_max_tries(cs.s, (int)n))) {
+		cli_store_error(&cs, "setting the tries", r, "nothing was changed");
+		cli_store_close(&cs);
+		return CLI_FAIL;
+	}
+	if (cli_store_close(&cs))
+		return CLI_FAIL;
+	printf("an entry is bad after %llu failed attempts in a row\n", (unsigned long long)n);
+	return CLI_OK;
+}
+
+const struct cli_command cli_boot_commands[] = {
+	{ "boot", "list", cmd_list, "boot list [--store PATH]",
+	  "Lists the entries bootmgr has booted, with their state (good, bad, failed\n"
+	  "attempts in a row), the default, the one-shot and the last-known-good." },
+	{ "boot", "default", cmd_default, "boot default ID|--clear [--store PATH]",
+	  "Makes ID the default entry (--clear: the newest entry). A bad default is\n"
+	  "still skipped: bootmgr falls back to the last-known-good." },
+	{ "boot", "oneshot", cmd_oneshot, "boot oneshot ID|--clear [--store PATH]",
+	  "Boots ID once, at the next boot (unless it is bad). Use it to open the\n"
+	  "recovery environment next time, or to try a new entry once." },
+	{ "boot", "reset", cmd_reset, "boot reset ID [--store PATH]",
+	  "Forgets the failed attempts and the bad mark of entry ID." },
+	{ "boot", "tries", cmd_tries, "boot tries N [--store PATH]",
+	  "Sets how many failed attempts in a row make an entry bad (default 3;\n"
+	  "loader.conf's `tries` overrides it at the next boot)." },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
