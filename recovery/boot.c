@@ -10,11 +10,16 @@
 
 #include "recovery/cli.h"
 
-/* Parses the common options; leaves optind at the first operand. */
-static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
-		 int *done)
+enum { OPT_CLEAR = 0x300 };
+
+/* Parses the common options (and --clear where `clear` is given); leaves
+ * optind at the first operand. */
+static int parse_opts(const struct cli_command *cmd, int argc, char **argv, const char **store,
+		      bool *clear, int *done)
 {
-	static const struct option options[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option options[] = { CLI_COMMON_OPTIONS,
+						  { "clear", no_argument, NULL, OPT_CLEAR },
+						  { NULL, 0, NULL, 0 } };
 	int c;
 
 	*done = 1;
@@ -25,11 +30,19 @@ static int parse(const struct cli_command *cmd, int argc, char **argv, const cha
 			*store = optarg;
 		else if (c == OPT_HELP)
 			return cli_help(cmd);
+		else if (c == OPT_CLEAR && clear)
+			*clear = true;
 		else
 			return cli_bad_option(cmd);
 	}
 	*done = 0;
 	return CLI_OK;
+}
+
+static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
+		 int *done)
+{
+	return parse_opts(cmd, argc, argv, store, NULL, done);
 }
 
 static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
@@ -67,16 +80,19 @@ static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
 static int set_one(const struct cli_command *cmd, int argc, char **argv,
 		   int (*set)(struct persist_store *, const char *), const char *done_text)
 {
-	const char *store, *id;
+	const char *store, *id = "";
 	struct cli_store cs;
-	int done, r = parse(cmd, argc, argv, &store, &done);
+	bool clear = false;
+	int done, r = parse_opts(cmd, argc, argv, &store, set == persist_boot_reset_entry ? NULL : &clear,
+				 &done);
 
 	if (done)
 		return r;
-	if (argc - optind != 1)
-		return cli_usage_error(cmd, "give exactly one entry id (see `recovery boot list`, "
-				       "or --clear)");
-	id = strcmp(argv[optind], "--clear") == 0 ? "" : argv[optind];
+	if (argc - optind != (clear ? 0 : 1))
+		return cli_usage_error(cmd, clear ? "--clear takes no entry id"
+						  : "give exactly one entry id (see `recovery boot list`)");
+	if (!clear)
+		id = argv[optind];
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
 	r = set(cs.s, id);

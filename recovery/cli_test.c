@@ -291,6 +291,36 @@ TEST(marks_stages_and_status_shows_the_story)
 	CHECK(strstr(out, "[crash:") != NULL);
 }
 
+/* The boot manager's choices: default, one-shot, reset, tries. */
+TEST(boot_commands_set_default_oneshot_and_reset)
+{
+	const char *s = new_store("boot.store");
+	uint64_t b1 = begin_attempt(s, "keel-6.1");
+
+	REQUIRE(b1 != 0);
+	for (int i = 0; i < 3; i++)
+		REQUIRE(begin_attempt(s, "keel-6.2") != 0);
+	REQUIRE(begin_attempt(s, "keel-6.1") != 0); /* counts the third failure */
+	CHECK_EQ_INT(run(RECOVERY " boot list --store %s", s), 0);
+	CHECK(strstr(out, "default: (the newest entry)") != NULL);
+	CHECK(strstr(out, "keel-6.2") && strstr(out, "BAD"));
+	CHECK_EQ_INT(run(RECOVERY " boot default keel-6.1 --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " boot oneshot keel-6.2 --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " boot list --store %s", s), 0);
+	CHECK(strstr(out, "default: keel-6.1") && strstr(out, "one-shot: keel-6.2"));
+	CHECK_EQ_INT(run(RECOVERY " boot oneshot --clear --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " boot reset keel-6.2 --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " boot list --store %s", s), 0);
+	CHECK(strstr(out, "one-shot: (none)") != NULL);
+	CHECK(strstr(out, "BAD") == NULL);
+	CHECK_EQ_INT(run(RECOVERY " boot reset never-booted --store %s", s), 1);
+	CHECK(strstr(out, "never been booted") && strstr(out, "nothing was changed"));
+	CHECK_EQ_INT(run(RECOVERY " boot tries 0 --store %s", s), 2);
+	CHECK_EQ_INT(run(RECOVERY " boot tries 5 --store %s", s), 0);
+	CHECK_EQ_INT(run(RECOVERY " boot list --store %s", s), 0);
+	CHECK(strstr(out, "tries: 5") != NULL);
+}
+
 TEST(format_refuses_to_replace_a_store_without_force)
 {
 	const char *s = new_store("format.store");
