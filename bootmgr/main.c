@@ -61,6 +61,7 @@ struct bootmgr {
 };
 
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
+static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
 
 /* Counts this start in a non-volatile variable and returns the new count
  * (0 if variables cannot be written). */
@@ -344,8 +345,8 @@ static void before_start(void *ctx)
 	struct start_ctx *sc = ctx;
 
 	bli_set_selected(sc->it->id);
-	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu\n", sc->it->id,
-		    (unsigned long long)sc->boot_id);
+	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu\n", sc->it->id,
+		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start));
 }
 
 /* systemd's boot counting names: rename before the boot, tell the OS. */
@@ -573,7 +574,7 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 int keel_efi_main(void)
 {
-	uint64_t t0 = kefi_time_us();
+	uint64_t t0 = t_start = kefi_time_us();
 	uint32_t starts;
 
 	bm = kefi_alloc(sizeof(*bm));
@@ -588,14 +589,22 @@ int keel_efi_main(void)
 	starts = count_start();
 	kefi_printf("KEEL-BOOTMGR version=%s starts=%u\n", KEEL_VERSION, starts);
 	bli_announce(t0);
+	kefi_printf("KEEL-TIME phase=start elapsed_us=%llu\n",
+		    (unsigned long long)(kefi_time_us() - t0));
 	kefi_self_partuuid(&bm->pick.self_uuid);
 	inventory_disks(&bm->pick);
+	kefi_printf("KEEL-TIME phase=inventory elapsed_us=%llu\n",
+		    (unsigned long long)(kefi_time_us() - t0));
 	open_store(starts);
+	kefi_printf("KEEL-TIME phase=store elapsed_us=%llu\n",
+		    (unsigned long long)(kefi_time_us() - t0));
 	load_config();
 	if (discover(&bm->list) != KEFI_OK) {
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
 		kefi_power_off();
 	}
+	kefi_printf("KEEL-TIME phase=discovery elapsed_us=%llu\n",
+		    (unsigned long long)(kefi_time_us() - t0));
 	collect_ids();
 	load_requests();
 	boot_loop();
