@@ -226,6 +226,8 @@ TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
 	CHECK(strstr(vm_last_line(v), "'new'") && strstr(vm_last_line(v), "'old'"));
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old boot_id=5", 30) == 0);
 	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	/* 'old' is a good system: it reports golden each time it runs. */
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
 
 	/* The log tells the story in order. */
 	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1 | tac", f), 0);
@@ -237,6 +239,7 @@ TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
 	REQUIRE(run("printf 'timeout 0\\ndefault new\\n' >build/tests/bm-pinned.conf") == 0);
 	REQUIRE(esp_put(f, "build/tests/bm-pinned.conf", "/loader/loader.conf") == 0);
 	CHECK(boot_expect_entry(v, "old", "entry-old") == 0);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
 
 	/* Nor does asking for it once (one-shot) from the running system. */
 	REQUIRE(esp_put(f, ESP_FILES "f-loader.conf", "/loader/loader.conf") == 0);
@@ -246,6 +249,7 @@ TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
 	CHECK(strstr(vm_last_line(v), "one-shot") || strstr(vm_last_line(v), "oneshot"));
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old", 30) == 0);
 	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
 	CHECK_EQ_INT(run(RECOVERY " boot list --store %s 2>&1", f), 0);
 	CHECK(strstr(out, "one-shot: (none)") != NULL);
 
