@@ -375,27 +375,27 @@ static int put_sample_entry(const char *img, const char *id, const char *version
 /*
  * The sample OS through bootmgr: kernel + initrd by Load File 2, the boot id
  * on the command line, stages up to golden, and the entry becomes
- * last-known-good. Then an update whose init hangs (only the i6300esb
- * watchdog ends it) is installed, and the machine is switched on once: it
- * resets and reboots by itself (as hardware does), starts the update
- * exactly 3 times, then boots the last-known-good entry with no key
- * pressed. The persist log tells the story in order, with a "watchdog"
- * crash record for each reset (from `recovery harvest` on the next boot).
+ * last-known-good. Then an update of one broken variant is installed and
+ * the machine is switched on once: it resets and reboots by itself (as
+ * hardware does), starts the update exactly 3 times, then boots the
+ * last-known-good entry with no key pressed. The persist log tells the
+ * story in order, with `crash` (a crash record the OS made of the failure
+ * on the next boot, or NULL) for the first failed boot.
  */
-TEST(sample_os_golden_then_hang_update_falls_back_after_three_watchdog_resets)
+static void fallback_story(const char *variant, const char *stage, const char *options,
+			   const char *crash)
 {
-	const char *img = "build/tests/bm-os.img";
-	vm_config cfg = { .name = "bm-os", .watchdog = true, .reboot = true,
-			  .disks = { { img, VM_BUS_VIRTIO, false } } };
-	const char *seq[] = { "booting 'good' (default), boot id 1",
-			      "booting 'hang' (default), boot id 2",
-			      "[crash: watchdog in boot 2 at stage init",
-			      "booting 'hang' (default), boot id 4", "fallback: ",
-			      "booting 'good' (fallback), boot id 5",
-			      "[crash: watchdog in boot 4 at stage init" };
+	char img[128], disk[128], initrd[64], story[3][96];
+	vm_config cfg = { .name = "bm-os", .watchdog = true, .reboot = true };
+	const char *seq[] = { "booting 'good' (default), boot id 1", story[0], story[1], story[2],
+			      "fallback: ", "booting 'good' (fallback), boot id 5" };
 	vm *v;
 
-	REQUIRE(copy_disk("build/images/sample-os-hang.img", img) == 0);
+	snprintf(img, sizeof(img), "build/tests/bm-os-%s.img", variant);
+	snprintf(disk, sizeof(disk), "build/images/sample-os-%s.img", variant);
+	snprintf(initrd, sizeof(initrd), "/keel/initrd-%s", variant);
+	cfg.disks[0] = (vm_disk){ img, VM_BUS_VIRTIO, false };
+	REQUIRE(copy_disk(disk, img) == 0);
 	REQUIRE(run("mdel -i %s@@1M ::/loader/entries/*.conf 2>&1", img) == 0);
 	REQUIRE(put_sample_entry(img, "good", "1.0", "/keel/initrd",
 				 "keel.watchdog=6 keel.halt_after_golden=1") == 0);
@@ -407,33 +407,68 @@ TEST(sample_os_golden_then_hang_update_falls_back_after_three_watchdog_resets)
 	CHECK(vm_expect(v, "KEEL-OS stage=kernel boot_id=1", 60) == 0);
 	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=1", 60) == 0);
 	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
+	/* The four stage records of boot 1, in order, read on the host. */
+	{
+		const char *stages[] = { "boot 1: attempt of 'good' begins",
+					 "stage kernel reached (boot 1)", "stage init reached (boot 1)",
+					 "stage services reached (boot 1)",
+					 "stage golden reached (boot 1)" };
+		CHECK_EQ_INT(run(RECOVERY " log show --boot 1 --store %s 2>&1 | tac", img), 0);
+		CHECK(in_order(stages, sizeof(stages) / sizeof(stages[0])));
+	}
 	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", img), 0);
 	CHECK(strstr(out, "last-known-good: good") != NULL);
 
-	/* The update: newer version, its init hangs after `init`. One
-	 * power-on; the watchdog resets it three times. */
-	REQUIRE(put_sample_entry(img, "hang", "1.1", "/keel/initrd-hang",
-				 "keel.watchdog=6 keel.golden_deadline=120") == 0);
+	/* The update: a newer version that never reaches golden. */
+	REQUIRE(put_sample_entry(img, variant, "1.1", initrd, options) == 0);
 	REQUIRE(vm_boot(v) == 0);
 	for (int boot = 2; boot <= 4; boot++) {
 		char marker[96];
-		snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=hang boot_id=%d", boot);
-		CHECK(vm_expect(v, marker, 150) == 0);
-		snprintf(marker, sizeof(marker), "KEEL-OS stage=init boot_id=%d", boot);
+		snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=%s boot_id=%d",
+			 variant, boot);
+		CHECK(vm_expect(v, marker, 180) == 0);
+		snprintf(marker, sizeof(marker), "KEEL-OS stage=%s boot_id=%d", stage, boot);
 		CHECK(vm_expect(v, marker, 60) == 0);
 	}
-	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 150) == 0);
-	CHECK(strstr(vm_last_line(v), "'hang'") && strstr(vm_last_line(v), "'good'"));
+	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 180) == 0);
+	CHECK(strstr(vm_last_line(v), variant) && strstr(vm_last_line(v), "'good'"));
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=good boot_id=5", 30) == 0);
 	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=5", 90) == 0);
 	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
 	vm_free(v);
 
+	for (int i = 0; i < 3; i++)
+		snprintf(story[i], sizeof(story[i]), "booting '%s' (default), boot id %d", variant,
+			 i + 2);
 	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1 | tac", img), 0);
 	CHECK(in_order(seq, sizeof(seq) / sizeof(seq[0])));
 	/* Each failed attempt is counted, with the stage it reached. */
-	CHECK(strstr(out, "boot 2 of 'hang' never reached golden (highest stage init)") != NULL);
-	CHECK(strstr(out, "[crash: watchdog in boot 3 at stage init") != NULL);
-	CHECK(strstr(out, "boot 4 of 'hang' never reached golden (highest stage init); entry is "
-			  "now bad") != NULL);
+	for (int boot = 2; boot <= 4; boot++) {
+		char want[128];
+		snprintf(want, sizeof(want), "boot %d of '%s' never reached golden (highest stage %s)",
+			 boot, variant, stage);
+		CHECK(strstr(out, want) != NULL);
+	}
+	CHECK(strstr(out, "entry is now bad") != NULL);
+	if (crash && !CHECK(strstr(out, crash) != NULL))
+		printf("  wanted \"%s\" in the log\n", crash);
+}
+
+/* An init that hangs after `init`: only the i6300esb watchdog ends it. */
+TEST(sample_os_hang_update_falls_back_after_three_watchdog_resets)
+{
+	fallback_story("hang", "init", "keel.watchdog=6 keel.golden_deadline=120",
+		       "[crash: watchdog in boot 2 at stage init");
+}
+
+/* A kernel panic after `init`: efi-pstore keeps the text for the next boot. */
+TEST(sample_os_panic_update_falls_back_after_three_panics)
+{
+	fallback_story("panic", "init", "keel.watchdog=6", "[crash: panic in boot 2 at stage init");
+}
+
+/* Up, but its health check fails: it reboots itself at its golden deadline. */
+TEST(sample_os_unhealthy_update_falls_back_after_three_deadlines)
+{
+	fallback_story("unhealthy", "services", "keel.watchdog=6 keel.golden_deadline=12", NULL);
 }

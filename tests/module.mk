@@ -106,5 +106,6 @@ $(B)/tests/bootmgr_test: $(B)/tests/bootmgr_test.o $(HARNESS_OBJS) $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 SYSTEM_TESTS += $(B)/tests/bootmgr_test
 SYSTEM_TEST_INPUTS += $(B)/tests/bm-a.img $(B)/tests/bm-b.img $(B)/tests/bm-c.img \
-	$(B)/tests/bm-f.img $(B)/tests/bootctl.stamp $(B)/images/sample-os-hang.img
+	$(B)/tests/bm-f.img $(B)/tests/bootctl.stamp $(B)/images/sample-os-hang.img \
+	$(B)/images/sample-os-panic.img $(B)/images/sample-os-unhealthy.img
 DEBIAN_PACKAGES += mtools util-linux
