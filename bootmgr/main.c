@@ -63,22 +63,6 @@ struct bootmgr {
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
 static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
 
-/* Counts this start in a non-volatile variable and returns the new count
- * (0 if variables cannot be written). */
-static uint32_t count_start(void)
-{
-	uint8_t raw[4] = { 0 };
-	size_t size = sizeof(raw);
-	uint32_t starts = 0;
-
-	if (kefi_var_get(&keel_vendor, KEEL_VAR_BOOTMGR_STARTS, raw, &size) == KEFI_OK && size == 4)
-		starts = get_le32(raw);
-	put_le32(raw, ++starts);
-	if (kefi_var_set(&keel_vendor, KEEL_VAR_BOOTMGR_STARTS, raw, sizeof(raw), true) != KEFI_OK)
-		return 0;
-	return starts;
-}
-
 /* Appends a log record. It becomes durable with the next commit: the one
  * that makes the attempt durable right before an image starts, or
  * flush_notes() before anything else that may end this boot. One flush per
@@ -112,7 +96,7 @@ static void flush_notes(void)
 }
 
 /* Opens the persist store; says why not (screen and serial) when it cannot. */
-static void open_store(uint32_t starts)
+static void open_store(void)
 {
 	struct persist_store *store = kefi_alloc(sizeof(*store)); /* ~18 KiB */
 	struct persist_port port;
@@ -142,7 +126,7 @@ static void open_store(uint32_t starts)
 	}
 	bm->store = store;
 	kefi_printf("KEEL-PERSIST status=ok uuid=%s\n", uuid);
-	note(PERSIST_LEVEL_INFO, "bootmgr %s started (start %u)", KEEL_VERSION, starts);
+	note(PERSIST_LEVEL_INFO, "bootmgr %s started", KEEL_VERSION);
 	/* The previous attempt, if it never reached golden, failed: count it
 	 * before choosing, so a third failure is never started a fourth time. */
 	r = persist_boot_conclude(store);
@@ -575,7 +559,6 @@ __attribute__((noreturn)) static void boot_loop(void)
 int keel_efi_main(void)
 {
 	uint64_t t0 = t_start = kefi_time_us();
-	uint32_t starts;
 
 	bm = kefi_alloc(sizeof(*bm));
 	if (!bm) {
@@ -586,8 +569,9 @@ int keel_efi_main(void)
 	 * machine, and the next boot counts the attempt as failed. */
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
-	starts = count_start();
-	kefi_printf("KEEL-BOOTMGR version=%s starts=%u\n", KEEL_VERSION, starts);
+	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
+	 * and wear the flash. The persist partition keeps the history. */
+	kefi_printf("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
 	bli_announce(t0);
 	kefi_printf("KEEL-TIME phase=start elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
@@ -595,7 +579,7 @@ int keel_efi_main(void)
 	inventory_disks(&bm->pick);
 	kefi_printf("KEEL-TIME phase=inventory elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
-	open_store(starts);
+	open_store();
 	kefi_printf("KEEL-TIME phase=store elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
 	load_config();

@@ -18,10 +18,6 @@
 		  0xa9, 0x66, 0x52, 0xb5 }                                             \
 	}
 
-/* Non-volatile: how many times bootmgr has started on this machine
- * (uint32 little-endian). Lets tests see that variables survive reboots. */
-#define KEEL_VAR_BOOTMGR_STARTS "KeelBootmgrStarts"
-
 /* Volatile: the boot id of the attempt bootmgr started (ASCII decimal), for
  * an OS that cannot see its kernel command line (also passed there as
  * keel.boot_id=). */

@@ -4,10 +4,13 @@
  * started it, shows the command line it got and where it was loaded from,
  * then powers the machine off (so a test sees exactly one start).
  * With "return" in its command line it exits instead, handing control back.
+ * It also leaves a non-volatile variable behind and says whether it found
+ * one from an earlier boot: the harness keeps a vm's NVRAM across boots.
  * With "dump-loader-vars" it first prints the Boot Loader Interface
  * variables bootmgr set, as hex, so the host can hand them to `bootctl`.
  */
 #include "efi/kefi.h"
+#include "libpersist/efivars.h"
 
 static bool has_word(const char *s, const char *w)
 {
@@ -54,6 +57,19 @@ static void dump_loader_vars(void)
 	kefi_printf("KEEL-TEST vars end\n");
 }
 
+/* Says whether an earlier boot of this machine left the mark; leaves it. */
+static void nvram_mark(void)
+{
+	static const kefi_guid vendor = KEEL_VENDOR_GUID_BYTES;
+	uint8_t one = 1, got = 0;
+	size_t size = sizeof(got);
+	bool present = kefi_var_get(&vendor, "KeelTestMark", &got, &size) == KEFI_OK;
+
+	if (!present)
+		kefi_var_set(&vendor, "KeelTestMark", &one, sizeof(one), true);
+	kefi_printf("KEEL-TEST nvram mark=%s\n", present ? "present" : "absent");
+}
+
 int keel_efi_main(void)
 {
 	char options[512], path[160];
@@ -63,6 +79,7 @@ int keel_efi_main(void)
 	if (kefi_self_path(path, sizeof(path)) != KEFI_OK)
 		path[0] = '\0';
 	kefi_printf("KEEL-TEST next.efi started path=%s options=\"%s\"\n", path, options);
+	nvram_mark();
 	if (has_word(options, "dump-loader-vars"))
 		dump_loader_vars();
 	if (has_word(options, "return"))
