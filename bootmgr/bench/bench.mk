@@ -28,16 +28,14 @@ BENCH_DISK_INPUTS := $(BENCH_DIR)/probe.efi $(BENCH_DIR)/stop.efi bootmgr/bench/
 	bootmgr/bench/bench.conf images/mkdisk.sh
 BENCH_PERSIST_TYPE := $(shell sed -n 's/^\#define PERSIST_PART_TYPE_TEXT "\(.*\)"/\1/p' libpersist/persist.h)
 
-# Keel's disk also holds stop.efi as \EFI\BOOT\next.efi (what bootmgr starts
-# today, before it reads loader entries) and a formatted persist partition,
-# so the measured path includes bootmgr's durable record of the boot.
+# Keel's disk also holds a formatted persist partition, so the measured path
+# includes bootmgr's durable record of the boot.
 $(BENCH_DIR)/keel.img: $(B)/bootmgr/bootmgr.efi $(BENCH_DISK_INPUTS) $(B)/recovery/recovery
 	@sh images/mkdisk.sh $@.new --size 300 --esp-size 260 --label BENCH-KEEL \
 		--disk-guid 4b45454c-0000-4000-8000-0000000000b1 \
 		--esp-uuid 4b45454c-0000-4000-8000-0000000000b2 \
 		--part $(BENCH_PERSIST_TYPE):4b45454c-0000-4000-8000-0000000000b3:16:persist \
-		$(BENCH_COMMON) $(B)/bootmgr/bootmgr.efi='\EFI\bench\loader.efi' \
-		$(BENCH_DIR)/stop.efi='\EFI\BOOT\next.efi'
+		$(BENCH_COMMON) $(B)/bootmgr/bootmgr.efi='\EFI\bench\loader.efi'
 	@$(B)/recovery/recovery store format --yes --store $@.new >/dev/null
 	@mv $@.new $@
 

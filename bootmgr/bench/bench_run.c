@@ -43,7 +43,6 @@ struct contender {
 	size_t n;
 	bool failed;
 	unsigned records;       /* runs after which bootmgr's record was on disk */
-	unsigned via_next;      /* runs where bootmgr started \EFI\BOOT\next.efi */
 	uint64_t tsc_hz;
 };
 
@@ -127,8 +126,7 @@ static bool record_on_disk(const char *disk)
 /* One boot of one contender; adds a figure or marks it failed. */
 static void run_once(struct contender *c, unsigned index, unsigned runs)
 {
-	static const char *const markers[] = { KEEL_BENCH_MARKER, "KEEL-NEXT status=starting",
-					       NULL };
+	static const char *const markers[] = { KEEL_BENCH_MARKER, NULL };
 	char disk[256], name[64], cmd[640];
 	bench_sample s;
 	int found;
@@ -150,8 +148,7 @@ static void run_once(struct contender *c, unsigned index, unsigned runs)
 		c->failed = true;
 		return;
 	}
-	while ((found = vm_expect_any(v, markers, MARKER_TIMEOUT_S)) == 1)
-		c->via_next++;
+	found = vm_expect_any(v, markers, MARKER_TIMEOUT_S);
 	if (found != 0 || bench_parse_marker(vm_last_line(v), &s) != 0) {
 		fprintf(stderr, "bench: %s run %u gave no figure (last line: \"%s\"); serial log "
 				"in build/tests/logs/%s.serial.log\n",
@@ -220,9 +217,6 @@ static void print_table(struct contender *keel, struct contender *sd, unsigned r
 	printf("  Keel's measured path includes the durable attempt record: its disk has a "
 	       "formatted\n  persist partition, and bootmgr's record was read back from the "
 	       "disk after %u of %zu runs.\n", keel->records, keel->n);
-	if (keel->via_next)
-		printf("  bootmgr reached stop.efi as \\EFI\\BOOT\\next.efi in %u of %zu runs "
-		       "(before loader entries).\n", keel->via_next, keel->n);
 }
 
 int main(void)
