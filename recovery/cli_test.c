@@ -22,28 +22,7 @@
 
 static char out[1 << 16];
 
-/* Runs a shell command with stdin from /dev/null (no terminal to ask on);
- * returns its exit status, stdout and stderr in out. */
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char inner[2048], cmd[2100];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(inner, sizeof(inner), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "{ %s; } </dev/null 2>&1", inner);
-	if (!(p = popen(cmd, "r")))
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#define run(...) unit_run(out, sizeof(out), __VA_ARGS__)
 
 /* A fresh path under DIR (any old file of that name removed). */
 static const char *fresh(const char *name)

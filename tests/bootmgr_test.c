@@ -29,28 +29,7 @@
 
 static char out[65536];
 
-static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int run(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	FILE *p;
-	size_t n;
-	int status;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		fprintf(stderr, "command failed: %s\n%s", cmd, out);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#define run(...) unit_run(out, sizeof(out), __VA_ARGS__)
 
 /* A private, writable copy of a test disk. */
 static int copy_disk(const char *from, const char *to)

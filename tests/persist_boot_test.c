@@ -19,19 +19,7 @@
 
 static char out[16384];
 
-static int run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-	int status;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#define run(...) unit_run(out, sizeof(out), __VA_ARGS__)
 
 /* Boots the vm once: the marker must appear. The disk has no entries, so
  * the menu waits with the built-in items; "Power off" is chosen by its

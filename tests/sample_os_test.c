@@ -39,19 +39,7 @@
 
 static char out[65536];
 
-static int run(const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-	int status;
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#define run(...) unit_run(out, sizeof(out), __VA_ARGS__)
 
 static double now_s(void)
 {
@@ -64,11 +52,7 @@ static double now_s(void)
 /* A fresh, sparse copy of a built disk image under WORK. */
 static int fresh_copy(const char *image, const char *copy)
 {
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p " WORK " && cp --sparse=always " IMAGES "%s " WORK "%s",
-		 image, copy);
-	return run(cmd);
+	return run("mkdir -p " WORK " && cp --sparse=always " IMAGES "%s " WORK "%s", image, copy);
 }
 
 /* The boot manager's part: begins an attempt of entry in the image's

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #define MAX_TESTS 1024
 
@@ -89,4 +90,26 @@ int main(int argc, char **argv)
 	else
 		printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+int unit_run(char *out, size_t size, const char *fmt, ...)
+{
+	char inner[2048], cmd[2100];
+	va_list ap;
+	size_t n;
+	FILE *p;
+	int status;
+
+	va_start(ap, fmt);
+	vsnprintf(inner, sizeof(inner), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "{ %s; } </dev/null 2>&1", inner);
+	if (!(p = popen(cmd, "r")))
+		return -1;
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	while (fgetc(p) != EOF)
+		; /* the rest does not fit: let the command finish anyway */
+	status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

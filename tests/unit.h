@@ -26,6 +26,11 @@ bool unit_fail(const char *file, int line, const char *fmt, ...)
 /* Marks the running test as skipped with a reason (counted apart). */
 void unit_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Runs a shell command (printf-style) with stdin from /dev/null, its
+ * stdout and stderr captured into out[size] (NUL-terminated, cut to fit).
+ * Returns its exit status, or -1 if it could not run or was killed. */
+int unit_run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #define TEST(name)                                                        \
 	static void test_##name(void);                                    \
 	__attribute__((constructor)) static void register_##name(void)    \
