@@ -2,6 +2,8 @@
 /* The Boot Loader Interface variables (see bli.h). */
 #include "bootmgr/bli.h"
 
+#include "bootmgr/core/entries.h"
+
 #include "efi/kefi.h"
 #include "efi/kfmt.h"
 #include "libpersist/bytes.h"
@@ -53,28 +55,15 @@ void bli_announce(uint64_t init_us)
 	kefi_var_set(&loader_guid, "LoaderFeatures", features, sizeof(features), false);
 }
 
-void bli_set_entries(const char *const *ids, size_t n)
+void bli_set_entries(const struct bm_entries *l)
 {
-	size_t chars = 1;
-	uint16_t *buf, *p;
+	size_t size = bm_entries_loader_entries(l, NULL, 0);
+	uint8_t *buf = kefi_alloc(size);
 
-	for (size_t i = 0; i < n; i++)
-		for (const char *c = ids[i];; c++) {
-			chars++;
-			if (!*c)
-				break;
-		}
-	buf = kefi_alloc(chars * sizeof(*buf));
 	if (!buf)
 		return;
-	p = buf;
-	for (size_t i = 0; i < n; i++) {
-		for (const char *c = ids[i]; *c; c++)
-			*p++ = (unsigned char)*c;
-		*p++ = 0;
-	}
-	*p++ = 0;
-	kefi_var_set(&loader_guid, "LoaderEntries", buf, (size_t)(p - buf) * sizeof(*buf), false);
+	bm_entries_loader_entries(l, buf, size);
+	kefi_var_set(&loader_guid, "LoaderEntries", buf, size, false);
 	kefi_free(buf);
 }
 

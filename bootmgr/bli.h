@@ -29,8 +29,9 @@
  * LoaderImageIdentifier, LoaderDevicePartUUID, LoaderFeatures and
  * LoaderTimeInitUSec (init_us: when bootmgr started, µs since reset). */
 void bli_announce(uint64_t init_us);
-/* LoaderEntries: the ids of every entry shown. */
-void bli_set_entries(const char *const *ids, size_t n);
+struct bm_entries;
+/* LoaderEntries: the ids of every entry shown, in menu order. */
+void bli_set_entries(const struct bm_entries *l);
 /* LoaderEntrySelected and LoaderTimeExecUSec, right before an image starts. */
 void bli_set_selected(const char *id);
 /* LoaderBootCountPath (NULL or "" deletes it). */

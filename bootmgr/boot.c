@@ -2,10 +2,12 @@
 /* Loading and starting images (boot.h). */
 #include "bootmgr/boot.h"
 
+#include "bootmgr/core/str.h"
 #include "efi/kefi.h"
 
-/* Reads every initrd and concatenates them (the kernel unpacks each cpio
- * archive in turn, so concatenation is how several initrds are passed). */
+/* Reads the initrds. One (the usual case) is used as read; several are
+ * concatenated, each 4-byte aligned as cpio requires (the kernel unpacks
+ * one archive after the other). */
 static int load_initrds(const struct boot_image *img, void **data, size_t *size,
 			const char **what)
 {
@@ -18,8 +20,12 @@ static int load_initrds(const struct boot_image *img, void **data, size_t *size,
 		r = kefi_file_read(img->volume, img->initrds[i], &parts[i], &sizes[i]);
 		if (r != KEFI_OK)
 			*what = img->initrds[i];
-		/* Each archive starts 4-byte aligned, as cpio requires. */
 		total += (sizes[i] + 3) & ~(size_t)3;
+	}
+	if (r == KEFI_OK && img->n_initrds == 1) {
+		*data = parts[0];
+		*size = sizes[0];
+		return KEFI_OK;
 	}
 	if (r == KEFI_OK && !(all = kefi_alloc(total ? total : 1))) {
 		r = KEFI_ENOMEM;
@@ -27,9 +33,7 @@ static int load_initrds(const struct boot_image *img, void **data, size_t *size,
 	}
 	for (size_t i = 0, off = 0; i < img->n_initrds; i++) {
 		if (all && parts[i]) {
-			const uint8_t *src = parts[i];
-			for (size_t k = 0; k < sizes[i]; k++)
-				all[off + k] = src[k];
+			bm_memcpy(all + off, parts[i], sizes[i]);
 			off += (sizes[i] + 3) & ~(size_t)3;
 		}
 		kefi_free(parts[i]);

@@ -32,13 +32,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	return true;
 }
 
-static bool has_prefix(const char *s, const char *prefix)
-{
-	while (*prefix)
-		if (*s++ != *prefix++)
-			return false;
-	return true;
-}
 
 static void add(struct bm_list *l, const struct bm_entry *e)
 {
@@ -86,7 +79,7 @@ static void read_entry(struct bm_list *l, size_t vol, const char *name)
 		return;
 	}
 	/* Keel's recovery environment is an entry named keel-recovery*. */
-	if (has_prefix(e->id, "keel-recovery"))
+	if (bm_slice_has_prefix(bm_slice_of(e->id), "keel-recovery"))
 		e->kind = BM_KIND_RECOVERY;
 	add(l, e);
 }

@@ -169,15 +169,10 @@ static void load_config(void)
 /* The ids the selection rule may pick: OS entries and other systems. */
 static void collect_ids(void)
 {
-	bm->n_ids = 0;
-	for (size_t i = 0; i < bm->list.entries->n; i++) {
-		const struct bm_entry *it = &bm->list.entries->e[i];
-		if (!bm_entry_is_bootable(it))
-			continue;
-		bm->id_item[bm->n_ids] = i;
-		bm->ids[bm->n_ids++] = it->id;
-	}
-	bli_set_entries(bm->ids, bm->n_ids);
+	bm->n_ids = bm_entries_ids(bm->list.entries, bm->ids, BM_ENTRIES_MAX);
+	for (size_t i = 0; i < bm->n_ids; i++)
+		bm->id_item[i] = (size_t)bm_entries_find(bm->list.entries, bm->ids[i]);
+	bli_set_entries(bm->list.entries);
 }
 
 /* Default and one-shot requests: the Boot Loader Interface variables win
