@@ -113,7 +113,7 @@ static void open_store(void)
 	persist_guid_to_string(&bm->pick.uuid, uuid);
 	r = store ? persist_efi_port(&bm->pe, &bm->pick.uuid, &port) : PERSIST_E_NOMEM;
 	if (r == 0)
-		r = persist_open(store, &port, PERSIST_OPEN_WRITE);
+		r = persist_open(store, &port, PERSIST_OPEN_WRITE | PERSIST_OPEN_HINT);
 	if (r != 0) {
 		kefi_printf("KEEL-PERSIST status=unusable uuid=%s reason=\"%s\"\n", uuid,
 			    persist_strerror(r));

@@ -67,6 +67,7 @@ void persist_state_encode(const struct persist_boot_state *st, const persist_gui
 	pz_copy(buf + 24, uuid->b, 16);
 	put_le64(buf + 40, st->next_boot_id);
 	put_le64(buf + 48, st->log_clear_seq);
+	put_le32(buf + 60, st->log_hint);
 	buf[56] = st->max_tries;
 	buf[57] = st->log_level;
 	buf[58] = (uint8_t)st->n_entries;
@@ -139,6 +140,7 @@ static int decode_header(const uint8_t *buf, const persist_guid *uuid,
 	st->seq = get_le64(buf + 16);
 	st->next_boot_id = get_le64(buf + 40);
 	st->log_clear_seq = get_le64(buf + 48);
+	st->log_hint = get_le32(buf + 60);
 	st->max_tries = buf[56];
 	st->log_level = buf[57];
 	st->n_entries = buf[58];
@@ -202,8 +204,14 @@ int persist_state_load(struct persist_store *s, struct persist_report *rep)
 	return 0;
 }
 
-/* Writes st as the next state (slot seq % 3), flushes, and only then
- * makes it the store's current state. */
+/*
+ * Writes st as the next state (slot seq % 3), flushes, and only then makes
+ * it the store's current state. Log records appended before are written
+ * first and made durable by the same flush: one flush per state change.
+ * The two need no order between them, as each survives a torn write on its
+ * own; the state's log hint names a segment whose header start_segment()
+ * flushed already.
+ */
 static int state_commit(struct persist_store *s, struct persist_boot_state *st)
 {
 	uint64_t off;
@@ -214,11 +222,14 @@ static int state_commit(struct persist_store *s, struct persist_boot_state *st)
 	if (!(s->flags & PERSIST_OPEN_WRITE))
 		return PERSIST_E_RDONLY;
 	st->seq = s->state.seq + 1;
+	st->log_hint = persist_log_hint(s);
 	persist_state_encode(st, &s->uuid, s->scratch);
 	off = s->state_off + (st->seq % STATE_COPIES) * PERSIST_STATE_SIZE;
-	if ((r = persist_io_write(s, off, s->scratch, PERSIST_STATE_SIZE)) ||
+	if ((r = persist_log_write_pending(s)) ||
+	    (r = persist_io_write(s, off, s->scratch, PERSIST_STATE_SIZE)) ||
 	    (r = persist_io_flush(s)))
 		return r;
+	persist_log_flushed(s);
 	s->state = *st;
 	return 0;
 }
@@ -359,45 +370,44 @@ static void push_attempt(struct persist_boot_state *st, uint64_t boot_id, const 
 	a->outcome = PERSIST_END_RUNNING;
 }
 
-/* Best-effort log records about a begun attempt: the state is what counts,
- * and it is already durable when these are written. */
-/* Logs the crash record of an attempt found to have failed. */
-static void log_failed(struct persist_store *s, const struct persist_attempt *failed)
+/*
+ * Log records about attempts. They are appended before the state change
+ * they describe, so the state commit's flush makes both durable together;
+ * st is the state about to be committed.
+ */
+/* The crash record of an attempt found to have failed. */
+static void log_failed(struct persist_store *s, const struct persist_boot_state *st,
+		       const struct persist_attempt *failed)
 {
+	const struct persist_entry *e = find_entry((struct persist_boot_state *)st, failed->entry);
+	struct persist_crash c;
 	char text[192];
 	struct sbuf b;
 
-	{
-		const struct persist_entry *e = persist_boot_find(s, failed->entry);
-		struct persist_crash c;
-
-		sb_init(&b, text, sizeof(text));
-		sb_str(&b, "boot ");
-		sb_u64(&b, failed->boot_id);
-		sb_str(&b, " of '");
-		sb_str(&b, failed->entry);
-		sb_str(&b, "' never reached golden (highest stage ");
-		sb_str(&b, persist_stage_name(failed->stage));
-		sb_str(&b, persist_entry_is_bad(&s->state, e) ? "); entry is now bad" : ")");
-		sb_finish(&b);
-		pz_zero(&c, sizeof(c));
-		c.cause = PERSIST_CAUSE_UNKNOWN;
-		c.stage = failed->stage;
-		c.crashed_boot_id = failed->boot_id;
-		c.details = text;
-		c.details_len = pz_strnlen(text, sizeof(text));
-		persist_crash_append(s, PERSIST_SRC_BOOTMGR, &c);
-	}
+	sb_init(&b, text, sizeof(text));
+	sb_str(&b, "boot ");
+	sb_u64(&b, failed->boot_id);
+	sb_str(&b, " of '");
+	sb_str(&b, failed->entry);
+	sb_str(&b, "' never reached golden (highest stage ");
+	sb_str(&b, persist_stage_name(failed->stage));
+	sb_str(&b, persist_entry_is_bad(st, e) ? "); entry is now bad" : ")");
+	sb_finish(&b);
+	pz_zero(&c, sizeof(c));
+	c.cause = PERSIST_CAUSE_UNKNOWN;
+	c.stage = failed->stage;
+	c.crashed_boot_id = failed->boot_id;
+	c.details = text;
+	c.details_len = pz_strnlen(text, sizeof(text));
+	persist_crash_append(s, PERSIST_SRC_BOOTMGR, &c);
 }
 
-static void log_begin(struct persist_store *s, const struct persist_attempt *failed,
-		      const char *id)
+/* The record of a new attempt; s->boot_id is already its boot id. */
+static void log_begin(struct persist_store *s, const char *id)
 {
 	char text[192];
 	struct sbuf b;
 
-	if (failed)
-		log_failed(s, failed);
 	sb_init(&b, text, sizeof(text));
 	sb_str(&b, "boot ");
 	sb_u64(&b, s->boot_id);
@@ -406,13 +416,12 @@ static void log_begin(struct persist_store *s, const struct persist_attempt *fai
 	sb_str(&b, "' begins");
 	sb_finish(&b);
 	persist_log_append(s, PERSIST_LEVEL_NOTICE, PERSIST_SRC_BOOTMGR, text, NULL, 0);
-	persist_log_commit(s);
 }
 
 int persist_boot_conclude(struct persist_store *s)
 {
 	struct persist_boot_state st;
-	struct persist_attempt failed, *f;
+	struct persist_attempt *f;
 	int r;
 
 	if (!s)
@@ -421,10 +430,9 @@ int persist_boot_conclude(struct persist_store *s)
 	f = fail_running(&st, persist_now_wall(s));
 	if (!f)
 		return 0;
-	failed = *f;
+	log_failed(s, &st, f);
 	if ((r = state_commit(s, &st)))
 		return r;
-	log_failed(s, &failed);
 	return 1;
 }
 
@@ -433,7 +441,7 @@ int persist_boot_begin_attempt(struct persist_store *s, const char *entry_id, ui
 	struct persist_boot_state st;
 	struct persist_attempt failed, *f;
 	struct persist_entry *e;
-	uint64_t now, id;
+	uint64_t now, id, prev_id;
 	int r;
 
 	if (!s || !boot_id || !id_ok(entry_id))
@@ -442,7 +450,7 @@ int persist_boot_begin_attempt(struct persist_store *s, const char *entry_id, ui
 	st = s->state;
 	f = fail_running(&st, now);
 	if (f)
-		failed = *f;
+		failed = *f; /* push_attempt() may move it */
 	id = st.next_boot_id++;
 	if (!(e = get_entry(&st, entry_id)))
 		return PERSIST_E_FULL;
@@ -452,11 +460,21 @@ int persist_boot_begin_attempt(struct persist_store *s, const char *entry_id, ui
 	e->last_stage = PERSIST_STAGE_LOADER;
 	push_attempt(&st, id, entry_id, now);
 	pz_zero(st.oneshot, PERSIST_ID_MAX);
-	if ((r = state_commit(s, &st)))
+	prev_id = s->boot_id;
+	s->boot_id = id; /* stamped on the records below */
+	if (f)
+		log_failed(s, &st, &failed);
+	log_begin(s, entry_id);
+	if ((r = state_commit(s, &st))) {
+		/* The records above may still reach the disk: say what became
+		 * of the attempt. */
+		persist_log_append(s, PERSIST_LEVEL_ERR, PERSIST_SRC_BOOTMGR,
+				   "the attempt above was not recorded (the boot state could "
+				   "not be written)", NULL, 0);
+		s->boot_id = prev_id;
 		return r;
-	s->boot_id = id;
+	}
 	*boot_id = id;
-	log_begin(s, f ? &failed : NULL, entry_id);
 	return 0;
 }
 

@@ -54,7 +54,7 @@ struct wr {
 	uint64_t committed_seq, committed_state, guard;
 };
 static struct wr *wrs;
-static size_t n_wrs, cap_wrs;
+static size_t n_wrs, cap_wrs, n_flushes;
 
 static uint32_t rec_crc(const struct persist_record *r)
 {
@@ -91,6 +91,7 @@ static void trace(void *ctx, uint64_t off, const void *data, size_t len)
 	w->off = off;
 	w->len = len;
 	w->data = data ? malloc(len) : NULL;
+	n_flushes += !data;
 	if (data)
 		memcpy(w->data, data, len);
 	w->committed_seq = committed_seq;
@@ -160,6 +161,7 @@ static int op_append(void)
 static int run_op(uint64_t *boot)
 {
 	uint32_t dice = rnd(100);
+	size_t flushes = n_flushes;
 	bool commits_log = true;
 	int e;
 
@@ -192,9 +194,10 @@ static int run_op(uint64_t *boot)
 		return 0;
 	if (e == 0) {
 		committed_state = live.state.seq;
-		/* Only these make the log durable; boot-state changes leave
-		 * buffered appends buffered. */
-		if (commits_log) {
+		/* A commit makes the appends durable; so does a state change
+		 * (it writes pending appends with the state, one flush for
+		 * both), but these may change nothing and flush nothing. */
+		if (commits_log || n_flushes != flushes) {
 			learn_new_records();
 			committed_seq = live.next_seq - 1;
 		}
@@ -242,6 +245,7 @@ static bool record_workload(void)
 
 static struct persist_mem *probe_mem;
 static unsigned failures;
+static size_t hinted_opens;                /* opens that had a hint to follow */
 
 static bool fail(const char *why, size_t k, unsigned t)
 {
@@ -320,6 +324,20 @@ static bool check_failed_attempt_counted(size_t k, unsigned t)
 	return true;
 }
 
+/* The hint led to the head a scan of every segment header finds. */
+static bool check_head(size_t k, unsigned t)
+{
+	uint32_t seg = 0;
+	uint64_t gen = 0;
+
+	if (persist_log_scan_head(&probe, &seg, &gen))
+		return fail("scanning the segment headers failed", k, t);
+	if (gen != probe.head_gen || (gen && seg != probe.head_seg))
+		return fail("the log head found from the hint is not the newest segment", k, t);
+	hinted_opens += probe.state.log_hint != 0;
+	return true;
+}
+
 static bool verify_image(const uint8_t *img, size_t k, unsigned t, uint64_t inflight)
 {
 	struct persist_port p;
@@ -328,9 +346,10 @@ static bool verify_image(const uint8_t *img, size_t k, unsigned t, uint64_t infl
 
 	persist_mem_load(probe_mem, img);
 	persist_mem_port(probe_mem, &p);
-	if (persist_open(&probe, &p, PERSIST_OPEN_WRITE))
+	/* The boot manager's open: the head from the state's hint. */
+	if (persist_open(&probe, &p, PERSIST_OPEN_WRITE | PERSIST_OPEN_HINT))
 		return fail("open failed", k, t);
-	ok = check_records(w, k, t) && check_state(w, inflight, k, t) &&
+	ok = check_head(k, t) && check_records(w, k, t) && check_state(w, inflight, k, t) &&
 	     check_failed_attempt_counted(k, t);
 	persist_close(&probe);
 	return ok;
@@ -398,9 +417,11 @@ TEST(power_cut_at_every_write_and_sector)
 		}
 		memcpy(img + w->off, w->data, w->len);
 	}
-	printf("  %zu operations, %zu writes, %zu cut points (in-order)\n", ops_done, n_wrs,
-	       cuts_tried);
+	printf("  %zu operations, %zu writes, %zu cut points (in-order), %zu opened from a "
+	       "log hint\n", ops_done, n_wrs, cuts_tried, hinted_opens);
 	CHECK_EQ_INT(failures, 0);
+	/* Most cuts come after the first state write: the hint path ran. */
+	CHECK(hinted_opens > cuts_tried / 2);
 	free(img);
 	free(durable);
 }
@@ -469,15 +490,18 @@ TEST(repeated_power_cycles_keep_every_committed_record)
 		while (!persist_mem_is_dead(m)) {
 			if (rnd(3) == 0 && persist_log_commit(s) == 0)
 				committed = s->next_seq - 1;
-			else if (rnd(10) == 0)
-				persist_boot_begin_attempt(s, entries[rnd(4)], &boot);
+			else if (rnd(10) == 0 &&
+				 persist_boot_begin_attempt(s, entries[rnd(4)], &boot) == 0)
+				committed = s->next_seq - 1; /* with the state's flush */
 			else
 				persist_log_append(s, 6, 1, "cycle", NULL, 0);
 		}
 		persist_close(s);
 		persist_mem_power_on(m);
 		cycles++;
-		REQUIRE(persist_open(s, &p, PERSIST_OPEN_WRITE) == 0);
+		/* Every other power-on opens the way the boot manager does. */
+		REQUIRE(persist_open(s, &p, PERSIST_OPEN_WRITE | (round % 2 ? PERSIST_OPEN_HINT : 0)) ==
+			0);
 		persist_log_iter_init(&it, s, committed > 200 ? committed - 200 : 0, NULL);
 		while (persist_log_next(&it, &rec, recbuf, sizeof(recbuf)) > 0) {
 			if (last && rec.seq != last + 1)

@@ -19,6 +19,7 @@
 #define STATE_OFF       (2u * PERSIST_BLOCK_SIZE)
 #define STATE_COPIES    3u
 #define RING_OFF        (STATE_OFF + STATE_COPIES * PERSIST_STATE_SIZE)
+_Static_assert(RING_OFF == PERSIST_META_SIZE, "the ring starts after the metadata");
 #define SEG_MAGIC       0x4745534bu        /* "KSEG" little-endian */
 #define SEG_HDR         64u                /* records start here in a segment */
 #define REC_ALIGN       8u
@@ -86,6 +87,18 @@ uint64_t persist_seg_off(const struct persist_store *s, uint32_t seg);
 /* log.c */
 int persist_log_recover(struct persist_store *s);
 int persist_log_scan_check(struct persist_store *s, struct persist_report *r);
+/* The head a full scan of every segment header finds (gen 0: ring empty);
+ * what open finds without PERSIST_OPEN_HINT. For tests. */
+int persist_log_scan_head(struct persist_store *s, uint32_t *seg, uint64_t *gen);
+/* Writes the head block if it holds appends, without a flush; a state
+ * commit calls it so that one flush makes both durable, then tells the log
+ * with persist_log_flushed(). */
+int persist_log_write_pending(struct persist_store *s);
+void persist_log_flushed(struct persist_store *s);
+/* The boot state's log_hint for the current head: segment + 1, or
+ * PERSIST_HINT_EMPTY for an empty ring (0 = no hint). */
+#define PERSIST_HINT_EMPTY 0xffffffffu
+uint32_t persist_log_hint(const struct persist_store *s);
 /* Appends rec (seq assigned here) with payload pre + rec->payload. */
 int persist_log_append_raw(struct persist_store *s, const struct persist_record *rec,
 			   const void *pre, size_t pre_len);

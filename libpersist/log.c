@@ -282,6 +282,61 @@ static int find_head(struct persist_store *s, struct persist_seghdr *head, uint3
 	return found;
 }
 
+/*
+ * The fast way to the head, for PERSIST_OPEN_HINT: the boot state names the
+ * segment that was the head when it was written (log_hint). Segments are
+ * started in ring order with generations rising by one, so the head is
+ * reached from any valid segment by following successors while each one's
+ * generation is exactly one more. The walk stops at a segment whose
+ * successor is unused (all zero) or of an older lap; anything else (a
+ * damaged header, a generation out of step) means the ring is not what the
+ * rule expects, and the caller falls back to the full scan. A stale hint
+ * costs only a longer walk. A hint saying the ring was empty holds while
+ * segment 0, the first one ever started, is still unused.
+ * Returns 1 = head found, 2 = the ring is empty, 0 = scan instead.
+ */
+static int follow_hint(struct persist_store *s, struct persist_seghdr *head, uint32_t *idx)
+{
+	uint32_t hint = s->state.log_hint, seg = hint == PERSIST_HINT_EMPTY ? 0 : hint - 1;
+	struct persist_seghdr h;
+	struct walker w;
+	int r;
+
+	if (!hint || seg >= s->seg_count)
+		return 0;
+	wk_init(&w, s, seg, s->scratch);
+	if ((r = wk_header(&w, head)) < 0)
+		return r;
+	if (!r)
+		return hint == PERSIST_HINT_EMPTY && all_zero(s->scratch, SEG_HDR) ? 2 : 0;
+	for (uint32_t left = s->seg_count; left; left--) {
+		uint32_t next = seg + 1 == s->seg_count ? 0 : seg + 1;
+
+		wk_init(&w, s, next, s->scratch);
+		if ((r = wk_header(&w, &h)) < 0)
+			return r;
+		if (r && h.gen == head->gen + 1) {
+			*head = h;
+			seg = next;
+			continue;
+		}
+		if (r ? h.gen >= head->gen : !all_zero(s->scratch, SEG_HDR))
+			return 0;
+		*idx = seg;
+		return 1;
+	}
+	return 0;
+}
+
+int persist_log_scan_head(struct persist_store *s, uint32_t *seg, uint64_t *gen)
+{
+	struct persist_seghdr h;
+	int r = find_head(s, &h, seg, NULL);
+
+	*gen = r > 0 ? h.gen : 0;
+	return r < 0 ? r : 0;
+}
+
 /* Loads the block holding the head position; bytes past it are zeroed so
  * the next write of this block also wipes a torn tail. */
 static int load_head_block(struct persist_store *s)
@@ -317,9 +372,15 @@ int persist_log_recover(struct persist_store *s)
 	s->head_gen = 0;
 	s->head_seg = 0;
 	s->next_seq = 1;
-	r = find_head(s, &h, &s->head_seg, &s->found);
+	r = (s->flags & PERSIST_OPEN_HINT) ? follow_hint(s, &h, &s->head_seg) : 0;
+	if (r == 0)
+		r = find_head(s, &h, &s->head_seg, &s->found);
 	if (r < 0)
 		return r;
+	if (r == 2) {
+		r = 0;
+		s->head_seg = 0;
+	}
 	if (r) {
 		wk_init(&w, s, s->head_seg, s->scratch);
 		chain_start(&c, &h);
@@ -386,7 +447,8 @@ static int blk_put(struct persist_store *s, const void *data, size_t len)
 
 /*
  * Moves the head to the next segment, overwriting the oldest. Two flushes
- * order the writes against reordering caches:
+ * order the writes against reordering caches (the second is not needed for
+ * the first segment of an empty ring):
  *   1. whatever the old head still holds is written and flushed, so the new
  *      header never reaches the disk before the records that precede it
  *      (no holes in the log, only a possibly shorter end);
@@ -398,6 +460,7 @@ static int blk_put(struct persist_store *s, const void *data, size_t len)
 static int start_segment(struct persist_store *s)
 {
 	struct persist_seghdr h;
+	bool first = !s->head_gen;
 	int r;
 
 	if (s->blk_dirty && (r = write_head_block(s)))
@@ -417,7 +480,11 @@ static int start_segment(struct persist_store *s)
 	s->last_crc = h.crc;
 	if ((r = write_head_block(s)))
 		return r;
-	return persist_log_commit(s);
+	/* The first segment of an empty ring has no old life that a chain cut
+	 * short could be mixed with: the next commit makes its header and
+	 * records durable together (one flush less on a new store's first
+	 * boot). */
+	return first ? 0 : persist_log_commit(s);
 }
 
 static uint32_t max_record(const struct persist_store *s)
@@ -492,6 +559,21 @@ int persist_log_append(struct persist_store *s, int level, int source, const cha
 
 	return persist_log_append_typed(s, PERSIST_REC_LOG, level, source, 0, msg, n, payload,
 					payload_len);
+}
+
+int persist_log_write_pending(struct persist_store *s)
+{
+	return s->blk_dirty ? write_head_block(s) : 0;
+}
+
+void persist_log_flushed(struct persist_store *s)
+{
+	s->ring_dirty = false;
+}
+
+uint32_t persist_log_hint(const struct persist_store *s)
+{
+	return s->head_gen ? s->head_seg + 1 : PERSIST_HINT_EMPTY;
 }
 
 int persist_log_commit(struct persist_store *s)

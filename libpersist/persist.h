@@ -41,12 +41,14 @@
 /* Format version written by this library. Readers accept the same major
  * version with any minor version (minor bumps only add optional data). */
 #define PERSIST_VERSION_MAJOR 1
-#define PERSIST_VERSION_MINOR 0
+#define PERSIST_VERSION_MINOR 1
 
 #define PERSIST_BLOCK_SIZE    4096u        /* I/O unit of the store */
 #define PERSIST_DEFAULT_SIZE  (16u << 20)  /* default partition size */
 #define PERSIST_SEGMENT_SIZE  (64u << 10)  /* ring segment size */
 #define PERSIST_STATE_SIZE    8192u        /* one boot-state copy */
+/* Superblocks and boot-state copies: the bytes every open reads. */
+#define PERSIST_META_SIZE     (32u << 10)
 #define PERSIST_RECORD_HEADER 56u          /* bytes before a record's message */
 /* Largest record (header + message + payload). */
 #define PERSIST_RECORD_MAX    (32u << 10)
@@ -190,6 +192,7 @@ struct persist_boot_state {
 	uint64_t seq;              /* write sequence number of this state */
 	uint64_t next_boot_id;     /* boot id the next attempt gets */
 	uint64_t log_clear_seq;    /* records with seq <= this are cleared */
+	uint32_t log_hint;         /* log head segment + 1 when written (0 none) */
 	uint8_t max_tries;         /* consecutive failures that make an entry bad */
 	uint8_t log_level;         /* appends above this level are dropped */
 	char lkg[PERSIST_ID_MAX];  /* last-known-good entry, "" if none */
@@ -238,6 +241,10 @@ struct persist_report {
 };
 
 #define PERSIST_OPEN_WRITE 1u  /* take the writer lock, allow changes */
+/* Find the log head from the boot state's hint instead of reading every
+ * segment header (the boot manager's fast path). Damage in segments the
+ * walk does not visit is then not counted in s->found. */
+#define PERSIST_OPEN_HINT  2u
 
 /* An open store. Large (about 18 KiB): keep it static or allocated in
  * firmware. Fields are private. */
@@ -279,7 +286,8 @@ struct persist_format_opts {
 int persist_format(struct persist_store *s, const struct persist_port *port,
 		   const persist_guid *uuid, const struct persist_format_opts *opts);
 /* Opens a store: validates the superblocks, loads the newest valid boot
- * state and finds the log head by scanning. With PERSIST_OPEN_WRITE takes
+ * state and finds the log head by scanning (or from the state's hint with
+ * PERSIST_OPEN_HINT). With PERSIST_OPEN_WRITE takes
  * the port's lock (PERSIST_E_BUSY if held). Problems that open survives are
  * noted in s->found (see persist_check). */
 int persist_open(struct persist_store *s, const struct persist_port *port, unsigned flags);

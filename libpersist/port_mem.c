@@ -16,7 +16,7 @@ struct persist_mem {
 	uint32_t sector;
 	struct pending *pend;
 	size_t n_pend, cap_pend;
-	uint64_t writes, flushes;
+	uint64_t reads, writes, flushes;
 	uint64_t cut_at;           /* absolute write number, 0 = none */
 	unsigned cut_sectors;
 	int policy;
@@ -121,6 +121,7 @@ static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
 
 	if (m->dead || off > m->size || len > m->size - off)
 		return PERSIST_E_IO;
+	m->reads++;
 	memcpy(buf, m->view + off, len);
 	return 0;
 }
@@ -267,6 +268,11 @@ const uint8_t *persist_mem_media(const struct persist_mem *m)
 size_t persist_mem_size(const struct persist_mem *m)
 {
 	return m->size;
+}
+
+uint64_t persist_mem_reads(const struct persist_mem *m)
+{
+	return m->reads;
 }
 
 uint64_t persist_mem_writes(const struct persist_mem *m)

@@ -49,7 +49,8 @@ bool persist_mem_is_dead(const struct persist_mem *m);
 uint8_t *persist_mem_data(struct persist_mem *m);
 const uint8_t *persist_mem_media(const struct persist_mem *m);
 size_t persist_mem_size(const struct persist_mem *m);
-/* Writes and flushes performed so far. */
+/* Reads, writes and flushes performed so far. */
+uint64_t persist_mem_reads(const struct persist_mem *m);
 uint64_t persist_mem_writes(const struct persist_mem *m);
 uint64_t persist_mem_flushes(const struct persist_mem *m);
 /* Replaces cache and media with img (size bytes, must match). */

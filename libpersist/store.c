@@ -214,6 +214,7 @@ static int write_layout(struct persist_store *s, const struct persist_sb *sb,
 			return r;
 	persist_state_init(&s->state, o && o->max_tries ? o->max_tries : PERSIST_DEFAULT_TRIES,
 			   o && o->log_level ? o->log_level : PERSIST_LEVEL_DEBUG);
+	s->state.log_hint = PERSIST_HINT_EMPTY;
 	persist_state_encode(&s->state, &s->uuid, s->scratch);
 	for (uint32_t i = 0; i < STATE_COPIES; i++)
 		if ((r = persist_io_write(s, STATE_OFF + i * PERSIST_STATE_SIZE, s->scratch,

@@ -200,6 +200,89 @@ TEST(ring_wraps_and_drops_oldest_whole_segments)
 	persist_mem_free(m);
 }
 
+/* Opens from the hint; the head must be the one a full scan finds. */
+static uint64_t open_hinted(struct persist_store *s, struct persist_mem *m,
+			    const struct persist_port *p)
+{
+	uint64_t before = persist_mem_reads(m), gen = 0;
+	uint32_t seg = 0;
+
+	if (persist_open(s, p, PERSIST_OPEN_HINT) || persist_log_scan_head(s, &seg, &gen)) {
+		unit_fail(__FILE__, __LINE__, "hinted open failed");
+		return ~0ull;
+	}
+	CHECK_EQ_INT(s->head_gen, gen);
+	CHECK_EQ_INT(s->head_seg, seg);
+	return persist_mem_reads(m) - before - s->seg_count; /* minus the check's scan */
+}
+
+static void append_n(struct persist_store *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		REQUIRE(persist_log_append(s, 6, 1, "a record of some length", NULL, 0) == 0);
+	REQUIRE(persist_log_commit(s) == 0);
+}
+
+TEST(open_from_the_state_hint_reads_few_segments_and_survives_damage)
+{
+	enum { SEGS = 64 };
+	struct persist_port p;
+	struct persist_mem *m = fresh(&st, RING_OFF + SEGS * SEG, &p);
+	uint8_t *img;
+	uint64_t boot, full, hinted;
+	uint32_t head, hint;
+
+	REQUIRE(m);
+	img = persist_mem_data(m);
+	/* A new store's state says the ring is empty. */
+	persist_close(&st);
+	CHECK(open_hinted(&st, m, &p) < 8);
+	CHECK_EQ_INT(st.head_gen, 0);
+	persist_close(&st);
+	REQUIRE(persist_open(&st, &p, PERSIST_OPEN_WRITE) == 0);
+	append_n(&st, 2000); /* about 10 segments */
+	REQUIRE(persist_boot_begin_attempt(&st, "a", &boot) == 0);
+	hint = persist_boot_state(&st)->log_hint;
+	CHECK_EQ_INT(hint, st.head_seg + 1);
+	append_n(&st, 600); /* the head moves on: the hint is stale */
+	head = st.head_seg;
+	CHECK(head > hint);
+	persist_close(&st);
+
+	full = persist_mem_reads(m);
+	REQUIRE(persist_open(&st, &p, 0) == 0);
+	full = persist_mem_reads(m) - full;
+	persist_close(&st);
+	hinted = open_hinted(&st, m, &p);
+	CHECK_EQ_INT(st.head_seg, head);
+	printf("  opening reads %llu blocks from the hint, %llu with a full scan\n", (unsigned long long)hinted, (unsigned long long)full);
+	CHECK(hinted + SEGS / 2 < full);
+	persist_close(&st);
+
+	/* The hinted segment damaged: the full scan finds the head. */
+	img[persist_seg_off(&st, hint - 1) + 9] ^= 1;
+	open_hinted(&st, m, &p);
+	CHECK_EQ_INT(st.head_seg, head);
+	CHECK_EQ_INT(st.found.bad_segments, 1);
+	persist_close(&st);
+	img[persist_seg_off(&st, hint - 1) + 9] ^= 1;
+
+	/* A damaged segment on the way from the hint to the head. */
+	img[persist_seg_off(&st, hint) + 9] ^= 1;
+	open_hinted(&st, m, &p);
+	CHECK_EQ_INT(st.head_seg, head);
+	persist_close(&st);
+	img[persist_seg_off(&st, hint) + 9] ^= 1;
+
+	/* Damage right after the head: not trusted, scanned instead. */
+	img[persist_seg_off(&st, head + 1) + 9] ^= 1;
+	open_hinted(&st, m, &p);
+	CHECK_EQ_INT(st.head_seg, head);
+	CHECK_EQ_INT(st.found.bad_segments, 1);
+	persist_close(&st);
+	persist_mem_free(m);
+}
+
 struct collected {
 	char text[512];
 	size_t n;
