@@ -9,9 +9,13 @@
 #include "efi/kefi.h"
 #include "libpersist/persist.h"
 
-/* A persist partition the firmware exposes as a Block I/O device. */
+/* A persist partition the firmware exposes as a Block I/O device. Its
+ * first PERSIST_META_SIZE bytes (superblocks and boot-state copies, read
+ * by every open) are read in one transfer and kept: each device read costs
+ * a command round trip, and opening reads five structures there. */
 struct persist_efi {
 	kefi_block dev;
+	uint8_t *meta;             /* NULL until first read */
 };
 
 /*

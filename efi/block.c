@@ -21,7 +21,9 @@ static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 	b->last_lba = bio->Media->LastBlock;
 	b->partition = bio->Media->LogicalPartition;
 	b->removable = bio->Media->RemovableMedia;
-	kefi_path_text(h, b->path, sizeof(b->path));
+	b->path[0] = '\0';
+	if (!b->partition) /* only disks are shown by path: the text costs time */
+		kefi_path_text(h, b->path, sizeof(b->path));
 	hd = b->partition ? kefi_path_partition(h) : NULL;
 	if (hd) {
 		b->part_number = hd->PartitionNumber;

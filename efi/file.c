@@ -9,7 +9,6 @@ static void fill_volume(kefi_volume *v, EFI_HANDLE h, EFI_HANDLE self)
 
 	v->handle = h;
 	v->self = h == self;
-	kefi_path_text(h, v->path, sizeof(v->path));
 	if (hd) {
 		v->part_number = hd->PartitionNumber;
 		if (hd->SignatureType == SIGNATURE_TYPE_GUID)

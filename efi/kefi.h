@@ -77,7 +77,7 @@ typedef struct kefi_block {
 	bool removable;          /* removable media (USB sticks, …) */
 	uint32_t part_number;    /* 1-based GPT/MBR partition number, or 0 */
 	kefi_guid part_uuid;     /* GPT PARTUUID (zero for MBR / whole disk) */
-	char path[256];          /* device path as text, for people and markers */
+	char path[256];          /* a disk's device path as text ("" for partitions) */
 	size_t parent;           /* for partitions: index of the disk, else self */
 } kefi_block;
 
@@ -100,7 +100,6 @@ int kefi_block_flush(const kefi_block *dev);
 typedef struct kefi_volume {
 	void *handle;            /* firmware handle (opaque) */
 	char label[64];          /* volume label, "" if none */
-	char path[256];          /* device path as text */
 	uint32_t part_number;    /* 1-based partition number, 0 if unknown */
 	kefi_guid part_uuid;     /* GPT PARTUUID, zero if none */
 	bool self;               /* the volume this application was loaded from */

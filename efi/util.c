@@ -102,7 +102,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
-uint64_t kefi_time_wall_us(void)
+static uint64_t firmware_wall_us(void)
 {
 	EFI_TIME t;
 	int64_t secs;
@@ -114,6 +114,22 @@ uint64_t kefi_time_wall_us(void)
 	if (t.TimeZone != EFI_UNSPECIFIED_TIMEZONE)
 		secs += (int64_t)t.TimeZone * 60; /* local = UTC - TimeZone (UEFI 8.3) */
 	return secs > 0 ? (uint64_t)secs * 1000000u + t.Nanosecond / 1000u : 0;
+}
+
+/* The real-time clock is read once (GetTime costs about half a millisecond
+ * under emulation and has one-second resolution); later readings add the
+ * TSC's time since. */
+uint64_t kefi_time_wall_us(void)
+{
+	static uint64_t wall0, mono0;
+	static bool read;
+
+	if (!read) {
+		mono0 = kefi_time_us();
+		wall0 = firmware_wall_us();
+		read = true;
+	}
+	return wall0 ? wall0 + (kefi_time_us() - mono0) : 0;
 }
 
 void kefi_stall_us(uint64_t us)
