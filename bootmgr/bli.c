@@ -75,10 +75,15 @@ void bli_set_selected(const char *id)
 
 void bli_set_boot_count_path(const char *path)
 {
-	if (path && *path)
+	static bool set; /* volatile: only this run can have set it */
+
+	if (path && *path) {
 		set_str("LoaderBootCountPath", path);
-	else
+		set = true;
+	} else if (set) {
 		kefi_var_delete(&loader_guid, "LoaderBootCountPath");
+		set = false;
+	}
 }
 
 bool bli_take_oneshot(char *id, size_t size)

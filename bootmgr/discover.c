@@ -13,11 +13,13 @@
 
 /* Other systems' loaders, by the path their installers use. */
 static const struct {
+	const char *dir;   /* its folder in \\EFI */
 	const char *path;
 	const char *title;
 	const char *id;
 } foreign_loaders[] = {
-	{ "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", "Windows Boot Manager", "auto-windows" },
+	{ "Microsoft", "\\EFI\\Microsoft\\Boot\\bootmgfw.efi", "Windows Boot Manager",
+	  "auto-windows" },
 };
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -188,20 +190,30 @@ static void add_foreign(struct bm_list *l, size_t vol, const char *path, const c
 		add(l, l->scratch);
 }
 
-/* \EFI\<vendor>\shimx64.efi or grubx64.efi: another distribution. */
-static void scan_vendors(struct bm_list *l, size_t vol)
-{
+/* What \EFI holds: listed once per volume, so that absent folders cost no
+ * further file-system calls (each is slow in firmware). */
+struct efi_dir {
 	kefi_dirent *dirs;
 	size_t n;
+};
 
-	if (kefi_dir_list(l->volumes[vol].handle, "\\EFI", 32, &dirs, &n) != KEFI_OK)
-		return;
-	for (size_t i = 0; i < n; i++) {
+static bool efi_dir_has(const struct efi_dir *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->dirs[i].dir && bm_strcaseeq(d->dirs[i].name, name))
+			return true;
+	return false;
+}
+
+/* \EFI\<vendor>\shimx64.efi or grubx64.efi: another distribution. */
+static void scan_vendors(struct bm_list *l, size_t vol, const struct efi_dir *efi)
+{
+	for (size_t i = 0; i < efi->n; i++) {
 		static const char *const loaders[] = { "shimx64.efi", "grubx64.efi" };
 		char path[200], title[BM_TITLE_MAX], id[BM_ID_MAX];
-		const char *d = dirs[i].name;
+		const char *d = efi->dirs[i].name;
 
-		if (!dirs[i].dir || bm_strcaseeq(d, "BOOT") || bm_strcaseeq(d, "Linux") ||
+		if (!efi->dirs[i].dir || bm_strcaseeq(d, "BOOT") || bm_strcaseeq(d, "Linux") ||
 		    bm_strcaseeq(d, "Microsoft") || bm_strcaseeq(d, "keel"))
 			continue;
 		for (size_t k = 0; k < 2; k++) {
@@ -214,7 +226,6 @@ static void scan_vendors(struct bm_list *l, size_t vol)
 			break; /* shim chains to GRUB itself */
 		}
 	}
-	kefi_free(dirs);
 }
 
 static void scan_volume(struct bm_list *l, size_t vol)
@@ -222,27 +233,34 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	const kefi_volume *v = &l->volumes[vol];
 	uint64_t deadline = kefi_time_us() + DISCOVER_VOLUME_BUDGET_US;
 	uint32_t before = l->entries->n;
+	struct efi_dir efi = { NULL, 0 };
 
 	scan_entries(l, vol, deadline);
-	scan_ukis(l, vol, deadline);
+	if (kefi_dir_list(v->handle, "\\EFI", 64, &efi.dirs, &efi.n) != KEFI_OK)
+		efi.n = 0;
+	if (efi_dir_has(&efi, "Linux"))
+		scan_ukis(l, vol, deadline);
 	if (kefi_time_us() > deadline) {
 		kefi_printf("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
+		kefi_free(efi.dirs);
 		return;
 	}
 	for (size_t i = 0; i < sizeof(foreign_loaders) / sizeof(foreign_loaders[0]); i++)
-		add_foreign(l, vol, foreign_loaders[i].path, foreign_loaders[i].title,
-			    foreign_loaders[i].id);
-	scan_vendors(l, vol);
+		if (efi_dir_has(&efi, foreign_loaders[i].dir))
+			add_foreign(l, vol, foreign_loaders[i].path, foreign_loaders[i].title,
+				    foreign_loaders[i].id);
+	scan_vendors(l, vol, &efi);
 	/* The removable-media fallback of another disk (never Keel's own; and
 	 * not when the volume has entries: that loader is their boot manager,
 	 * whose entries are listed already). */
-	if (!v->self && l->entries->n == before) {
+	if (!v->self && l->entries->n == before && efi_dir_has(&efi, "BOOT")) {
 		char title[BM_TITLE_MAX], id[BM_ID_MAX];
 		kfmt_snprintf(title, sizeof(title), "Fallback loader on %s",
 			      v->label[0] ? v->label : "another disk");
 		kfmt_snprintf(id, sizeof(id), "auto-removable-%zu", vol);
 		add_foreign(l, vol, "\\EFI\\BOOT\\BOOTX64.EFI", title, id);
 	}
+	kefi_free(efi.dirs);
 }
 
 static void add_builtin(struct bm_list *l, int kind)

@@ -2,21 +2,17 @@
 /* Freestanding string helpers; see str.h. */
 #include "bootmgr/core/str.h"
 
+/* The compiler's own expansions: in the firmware build (efi/module.mk)
+ * they are inlined as word-sized string instructions, many times faster
+ * under emulation than a byte loop; on the host they call the C library. */
 void bm_memcpy(void *dst, const void *src, size_t n)
 {
-	uint8_t *d = dst;
-	const uint8_t *s = src;
-
-	while (n--)
-		*d++ = *s++;
+	__builtin_memcpy(dst, src, n);
 }
 
 void bm_memset(void *dst, int c, size_t n)
 {
-	uint8_t *d = dst;
-
-	while (n--)
-		*d++ = (uint8_t)c;
+	__builtin_memset(dst, c, n);
 }
 
 int bm_memcmp(const void *a, const void *b, size_t n)
