@@ -13,36 +13,17 @@
 enum { OPT_CLEAR = 0x300 };
 
 /* Parses the common options (and --clear where `clear` is given); leaves
- * optind at the first operand. */
-static int parse_opts(const struct cli_command *cmd, int argc, char **argv, const char **store,
-		      bool *clear, int *done)
+ * optind at the first operand. Returns CLI_GO_ON or an exit code. */
+static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
+		 bool *clear, bool operands)
 {
 	static const struct option options[] = { CLI_COMMON_OPTIONS,
 						  { "clear", no_argument, NULL, OPT_CLEAR },
 						  { NULL, 0, NULL, 0 } };
-	int c;
+	const struct cli_options spec = { "", options, cli_take_flag, operands };
 
-	*done = 1;
 	*store = NULL;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			*store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == OPT_CLEAR && clear)
-			*clear = true;
-		else
-			return cli_bad_option(cmd);
-	}
-	*done = 0;
-	return CLI_OK;
-}
-
-static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
-		 int *done)
-{
-	return parse_opts(cmd, argc, argv, store, NULL, done);
+	return cli_parse_options(cmd, argc, argv, &spec, store, clear);
 }
 
 static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
@@ -50,12 +31,10 @@ static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
 	const struct persist_boot_state *st;
 	const char *store;
 	struct cli_store cs;
-	int done, r = parse(cmd, argc, argv, &store, &done);
+	int r = parse(cmd, argc, argv, &store, NULL, false);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (cli_store_open(&cs, store, 0))
 		return CLI_FAIL;
 	st = persist_boot_state(cs.s);
@@ -83,10 +62,10 @@ static int set_one(const struct cli_command *cmd, int argc, char **argv,
 	const char *store, *id = "";
 	struct cli_store cs;
 	bool clear = false;
-	int done, r = parse_opts(cmd, argc, argv, &store, set == persist_boot_reset_entry ? NULL : &clear,
-				 &done);
+	int r = parse(cmd, argc, argv, &store, set == persist_boot_reset_entry ? NULL : &clear,
+		      true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (argc - optind != (clear ? 0 : 1))
 		return cli_usage_error(cmd, clear ? "--clear takes no entry id"
@@ -133,9 +112,9 @@ static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
 	const char *store;
 	struct cli_store cs;
 	uint64_t n = 0;
-	int done, r = parse(cmd, argc, argv, &store, &done);
+	int r = parse(cmd, argc, argv, &store, NULL, true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (argc - optind != 1 || cli_parse_u64(argv[optind], &n) || n < 1 || n > 255)
 		return cli_usage_error(cmd, "give the number of failed attempts (1 to 255) that "

@@ -58,6 +58,46 @@ int cli_help(const struct cli_command *cmd);
 /* Handles a getopt result that no command knows ('?' or ':'). */
 int cli_bad_option(const struct cli_command *cmd);
 
+/* ---- options ---- */
+
+/* What cli_parse_options returns when the command goes on. */
+#define CLI_GO_ON (-1)
+
+/* One option as the person gave it. */
+struct cli_opt {
+	int code;                  /* getopt_long's value: a short option or an OPT_* code */
+	const char *arg;           /* its argument; NULL if it takes none */
+	char name[40];             /* for messages: "--size" or "-y" (never its value) */
+};
+
+/* Takes one option of a command into ctx. Returns 0, or the exit code to
+ * stop with after saying why (CLI_USAGE for a bad value). */
+typedef int cli_take_fn(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx);
+
+/* How a command's options look. */
+struct cli_options {
+	const char *shorts;        /* getopt's short options, "" for none */
+	const struct option *longs; /* CLI_COMMON_OPTIONS first, { NULL, 0, NULL, 0 } last */
+	cli_take_fn *take;         /* every option but --store and --help; NULL: none */
+	bool operands;             /* false: anything after the options is a usage error */
+};
+
+/*
+ * Parses a command's options with getopt_long: --store PATH goes to *store,
+ * --help prints the usage, an option getopt does not know ends in the usage,
+ * every other one goes to spec->take with ctx. Leaves optind at the first
+ * operand. Returns CLI_GO_ON, or the exit code to end the command with
+ * (CLI_OK after --help).
+ */
+int cli_parse_options(const struct cli_command *cmd, int argc, char **argv,
+		      const struct cli_options *spec, const char **store, void *ctx);
+/* A flag: sets the bool at ctx. A NULL ctx means the command shares its
+ * option table but not this flag: a usage error then. */
+int cli_take_flag(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx);
+/* The boot id of --boot-id or --boot: a number from 1. Returns 0, or
+ * CLI_USAGE after saying why. */
+int cli_take_boot_id(const struct cli_command *cmd, const struct cli_opt *opt, uint64_t *boot_id);
+
 /* ---- parsing ---- */
 
 /* Decimal unsigned number without sign or junk. Returns 0 or -1. */

@@ -15,10 +15,36 @@ struct store_opts {
 	bool yes, force;
 };
 
-static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv,
-			    struct store_opts *o, bool formatting, int *done)
+enum { OPT_SIZE = 0x200 };
+
+static int take_format_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
 {
-	enum { OPT_SIZE = 0x200 };
+	struct store_opts *o = ctx;
+
+	switch (opt->code) {
+	case 'y':
+	case OPT_YES: o->yes = true; break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_SIZE:
+		if (cli_parse_size(opt->arg, &o->size) || !o->size)
+			return cli_usage_error(cmd, "--size wants a size like 16M, not '%s'", opt->arg);
+		break;
+	}
+	return 0;
+}
+
+/* check and repair know format's options only to say where they belong. */
+static int refuse_format_option(const struct cli_command *cmd, const struct cli_opt *opt,
+				void *ctx)
+{
+	(void)ctx;
+	return cli_usage_error(cmd, "%s only applies to `store format`", opt->name);
+}
+
+/* Returns CLI_GO_ON or an exit code. */
+static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv,
+			    struct store_opts *o, bool formatting)
+{
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
@@ -26,32 +52,11 @@ static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct cli_options spec = {
+		"y", options, formatting ? take_format_option : refuse_format_option, false
+	};
 
-	*done = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "y", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			o->store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == '?' || c == ':')
-			return cli_bad_option(cmd);
-		else if (!formatting)
-			return cli_usage_error(cmd, "%s only applies to `store format`",
-					       argv[optind - 1]);
-		else if (c == 'y' || c == OPT_YES)
-			o->yes = true;
-		else if (c == OPT_FORCE)
-			o->force = true;
-		else if (cli_parse_size(optarg, &o->size) || !o->size)
-			return cli_usage_error(cmd, "--size wants a size like 16M, not '%s'",
-					       optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, &o->store, o);
 }
 
 /* ---- format ---- */
@@ -113,9 +118,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 	struct cli_store cs;
 	struct stat st;
 	bool created = false;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, true, &done);
+	int r = parse_store_opts(cmd, argc, argv, &o, true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (!o.store)
 		return cli_usage_error(cmd, "say which store to format with --store PATH");
@@ -156,9 +161,9 @@ static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
 	struct store_opts o = { 0 };
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+	int r = parse_store_opts(cmd, argc, argv, &o, false);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (cli_store_open(&cs, o.store, 0))
 		return CLI_FAIL;
@@ -183,9 +188,9 @@ static int cmd_store_repair(const struct cli_command *cmd, int argc, char **argv
 	struct store_opts o = { 0 };
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+	int r = parse_store_opts(cmd, argc, argv, &o, false);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;

@@ -20,11 +20,44 @@ struct wd_opts {
 
 enum { OPT_DEVICE = 0x200, OPT_POLICY, OPT_TIMEOUT, OPT_PRETIMEOUT };
 
+/* What parse_wd_opts fills, and which of the watchdog options this
+ * command takes ("dptP": device, policy, timeout, pretimeout). */
+struct wd_parse {
+	struct wd_opts *o;
+	const char *allowed;
+};
+
+static int take_wd_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	const struct wd_parse *wp = ctx;
+	struct wd_opts *o = wp->o;
+	const char *key = opt->code == OPT_DEVICE ? "d" : opt->code == OPT_POLICY ? "p"
+			  : opt->code == OPT_TIMEOUT ? "t" : "P";
+	uint64_t v;
+
+	if (!strchr(wp->allowed, key[0]))
+		return cli_usage_error(cmd, "%s does not apply to `recovery watchdog %s`",
+				       opt->name, cmd->verb);
+	switch (opt->code) {
+	case OPT_DEVICE: o->device = opt->arg; break;
+	case OPT_POLICY: o->policy = opt->arg; break;
+	case OPT_TIMEOUT:
+	case OPT_PRETIMEOUT:
+		if (cli_parse_u64(opt->arg, &v) || v > PERSIST_WDT_TIMEOUT_MAX ||
+		    (opt->code == OPT_TIMEOUT && !v))
+			return cli_usage_error(cmd, "%s wants seconds (up to %u), not '%s'", opt->name,
+					       PERSIST_WDT_TIMEOUT_MAX, opt->arg);
+		*(opt->code == OPT_TIMEOUT ? &o->timeout : &o->pretimeout) = (int)v;
+		break;
+	}
+	return 0;
+}
+
 /* Options shared by the watchdog commands; `allowed` lists the ones this
- * command takes ("dptP": device, policy, timeout, pretimeout). Leaves
- * optind at the first operand. Returns 0 with *done = 0 to go on. */
+ * command takes (see struct wd_parse); only `policy` takes operands. Leaves
+ * optind at the first operand. Returns CLI_GO_ON or an exit code. */
 static int parse_wd_opts(const struct cli_command *cmd, int argc, char **argv, const char *allowed,
-			 struct wd_opts *o, int *done)
+			 struct wd_opts *o)
 {
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
@@ -34,37 +67,12 @@ static int parse_wd_opts(const struct cli_command *cmd, int argc, char **argv, c
 		{ "pretimeout", required_argument, NULL, OPT_PRETIMEOUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
-	int c;
+	const struct cli_options spec = { "", options, take_wd_option,
+					  strcmp(cmd->verb, "policy") == 0 };
+	struct wd_parse wp = { o, allowed };
 
-	*done = 1;
 	o->timeout = o->pretimeout = -1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		const char *key = c == OPT_DEVICE ? "d" : c == OPT_POLICY ? "p"
-			      : c == OPT_TIMEOUT ? "t" : c == OPT_PRETIMEOUT ? "P" : NULL;
-
-		if (key && !strchr(allowed, key[0]))
-			return cli_usage_error(cmd, "%s does not apply here", argv[optind - 1]);
-		switch (c) {
-		case OPT_STORE: o->store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case OPT_DEVICE: o->device = optarg; break;
-		case OPT_POLICY: o->policy = optarg; break;
-		case OPT_TIMEOUT:
-		case OPT_PRETIMEOUT:
-			if (cli_parse_u64(optarg, &v) || v > PERSIST_WDT_TIMEOUT_MAX ||
-			    (c == OPT_TIMEOUT && !v))
-				return cli_usage_error(cmd, "%s wants seconds (up to %u), not '%s'",
-						       c == OPT_TIMEOUT ? "--timeout" : "--pretimeout",
-						       PERSIST_WDT_TIMEOUT_MAX, optarg);
-			*(c == OPT_TIMEOUT ? &o->timeout : &o->pretimeout) = (int)v;
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, &o->store, &wp);
 }
 
 static const char *policy_path(const struct wd_opts *o)
@@ -192,13 +200,11 @@ static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char dir[300], text[PERSIST_WDT_MAX_CHECKS * 300 + 512];
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 	const char *dev;
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p))
 		return CLI_FAIL;
 	dev = device_of(&o, &p);
@@ -226,12 +232,10 @@ static int cmd_arm(const struct cli_command *cmd, int argc, char **argv)
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char msg[400];
-	int done, actual = -1, pre = 0, r = parse_wd_opts(cmd, argc, argv, "dptP", &o, &done);
+	int actual = -1, pre = 0, r = parse_wd_opts(cmd, argc, argv, "dptP", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p) || open_device(device_of(&o, &p), &w, &st))
 		return CLI_FAIL;
 	if (o.timeout < 0)
@@ -271,12 +275,10 @@ static int cmd_disarm_or_kick(const struct cli_command *cmd, int argc, char **ar
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char msg[400];
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p) || open_device(device_of(&o, &p), &w, &st))
 		return CLI_FAIL;
 	if (disarm) {
@@ -303,9 +305,9 @@ static int cmd_policy(const struct cli_command *cmd, int argc, char **argv)
 	struct wd_opts o = { 0 };
 	char err[400], text[PERSIST_WDT_MAX_CHECKS * 300 + 512];
 	const char *action;
-	int done, r = parse_wd_opts(cmd, argc, argv, "p", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "p", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	action = optind < argc ? argv[optind++] : "show";
 	if (load_policy(&o, &p))
@@ -349,12 +351,10 @@ static int cmd_run(const struct cli_command *cmd, int argc, char **argv)
 	struct wd_opts o = { 0 };
 	struct persist_store *s;
 	const char *store;
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p))
 		return CLI_FAIL;
 	d.policy = &p;
