@@ -13,15 +13,21 @@
 
 /* ---- messages ---- */
 
+/* "recovery: KIND MESSAGE" on a line of its own on stderr. */
+static void say(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "recovery: %s", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("recovery: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_FAIL;
 }
 
@@ -29,12 +35,25 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("recovery: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: recovery %s\n", cmd->usage);
+	fprintf(stderr, "usage: recovery %s\n", cmd->usage);
 	return CLI_USAGE;
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("note: ", fmt, ap);
+	va_end(ap);
+}
+
+int cli_out_of_memory(const char *unchanged)
+{
+	return cli_error("out of memory; %s. Try again when more memory is free.", unchanged);
 }
 
 int cli_help(const struct cli_command *cmd)

@@ -53,6 +53,12 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "recovery: MESSAGE" and the command's usage; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Prints "recovery: note: MESSAGE" to stderr: something the person should
+ * know although the command goes on. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says that memory ran out and what was not done ("nothing was changed");
+ * returns CLI_FAIL. */
+int cli_out_of_memory(const char *unchanged);
 /* Prints the command's usage to stdout; returns CLI_OK. */
 int cli_help(const struct cli_command *cmd);
 /* Handles a getopt result that no command knows ('?' or ':'). */
@@ -156,7 +162,8 @@ const char *cli_store_path(const char *path, bool quiet);
 /* Commits and closes; prints and returns CLI_FAIL if the commit failed. */
 int cli_store_close(struct cli_store *cs);
 /* Prints a failed libpersist call on an open store: "recovery: WHAT on
- * WHERE: REASON; NOTE". Returns CLI_FAIL. */
+ * WHERE failed: REASON; NOTE". NULL note: nothing was changed, and
+ * `recovery store check` tells whether the store is damaged. Returns CLI_FAIL. */
 int cli_store_error(const struct cli_store *cs, const char *what, int err, const char *note);
 
 /*

@@ -295,7 +295,7 @@ static int show(struct cli_store *cs, const struct log_opts *o)
 	sc.line_size = PERSIST_EXPORT_WORK;
 	sc.line = malloc(sc.line_size);
 	if (!buf || !sc.line) {
-		r = cli_error("out of memory");
+		r = cli_out_of_memory("nothing was changed");
 	} else if (o->follow) {
 		r = follow(cs, &sc, o, buf);
 	} else {
@@ -352,7 +352,7 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_FAIL;
 	if (!(work = malloc(PERSIST_EXPORT_WORK))) {
 		cli_store_close(&cs);
-		return cli_error("out of memory");
+		return cli_out_of_memory("nothing was changed");
 	}
 	n = persist_log_export(cs.s, o.format, &o.filter, write_stdout, NULL, work,
 			       PERSIST_EXPORT_WORK);
@@ -361,7 +361,9 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 	if (n < 0)
 		r = cli_store_error(&cs, "exporting the log", n, NULL);
 	else if (fflush(stdout) || ferror(stdout))
-		r = cli_error("could not write the export to standard output");
+		r = cli_error("could not write the export to standard output; the store was not "
+			      "changed. Check where the output goes (a full disk, a reader that "
+			      "stopped) and export again.");
 	return cli_store_close(&cs) ? CLI_FAIL : r;
 }
 
@@ -402,8 +404,7 @@ static int cmd_log_level(const struct cli_command *cmd, int argc, char **argv)
 	if (level < 0) {
 		printf("%s\n", persist_level_name(old));
 	} else if ((r = persist_log_set_level(cs.s, level))) {
-		r = cli_store_error(&cs, "setting the log level", r,
-				    "the level was not changed");
+		r = cli_store_error(&cs, "setting the log level", r, NULL);
 	} else {
 		printf("log level: %s (was %s); records above it are no longer kept\n",
 		       persist_level_name(level), persist_level_name(old));
@@ -431,7 +432,7 @@ static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
 	if (!cli_confirm(question, yes))
 		r = CLI_FAIL;
 	else if ((r = persist_log_clear(cs.s)))
-		r = cli_store_error(&cs, "clearing the log", r, "the log was not cleared");
+		r = cli_store_error(&cs, "clearing the log", r, NULL);
 	else
 		printf("log cleared on %s\n", cs.where);
 	return cli_store_close(&cs) ? CLI_FAIL : r;
@@ -503,19 +504,19 @@ static int append(struct cli_store *cs, const struct append_opts *o, const char 
 
 	if (strlen(msg) > PERSIST_MESSAGE_MAX)
 		return cli_error("the message is %zu bytes, more than the %u a record holds; "
-				 "nothing was appended.",
+				 "nothing was appended. Shorten it, or split it into several records.",
 				 strlen(msg), PERSIST_MESSAGE_MAX);
 	if (!boot_id && cli_current_boot_id(cs->s, &boot_id))
 		boot_id = 0; /* no attempt known: the record belongs to no boot */
 	persist_set_boot_id(cs->s, boot_id);
 	if (o->level > persist_log_level(cs->s))
-		fprintf(stderr, "recovery: note: level %s is above the store's log level (%s); "
-			"the record is not kept. See `recovery log level`.\n",
-			persist_level_name(o->level), persist_level_name(persist_log_level(cs->s)));
+		cli_note("level %s is above the store's log level (%s); the record is not kept. See "
+			 "`recovery log level`.",
+			 persist_level_name(o->level), persist_level_name(persist_log_level(cs->s)));
 	if ((r = persist_log_append(cs->s, o->level, o->source, msg, NULL, 0)) ||
 	    (r = persist_log_commit(cs->s)))
 		return cli_store_error(cs, "appending to the log", r,
-				       "the record may not have been kept");
+				       "the record may not have been kept; see `recovery log show`");
 	return CLI_OK;
 }
 
@@ -529,7 +530,7 @@ static int cmd_log_append(const struct cli_command *cmd, int argc, char **argv)
 	if (r != CLI_GO_ON)
 		return r;
 	if (!(msg = join_words(argc - optind, argv + optind)))
-		return cli_error("out of memory; nothing was appended.");
+		return cli_out_of_memory("nothing was appended");
 	r = CLI_FAIL;
 	if (!cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE)) {
 		r = append(&cs, &o, msg);

@@ -31,9 +31,10 @@ static int mark_error(const struct cli_store *cs, uint64_t boot_id, int err)
 				 id, cs->where);
 	if (err == PERSIST_E_STALE)
 		return cli_error("boot %llu has already ended (a later boot counted it as failed); "
-				 "nothing was changed.",
+				 "nothing was changed. `recovery status` shows the attempts and how "
+				 "each ended.",
 				 id);
-	return cli_store_error(cs, "marking the boot stage", err, "nothing was changed");
+	return cli_store_error(cs, "marking the boot stage", err, NULL);
 }
 
 static int mark(struct cli_store *cs, uint64_t boot_id, int stage)

@@ -104,7 +104,7 @@ static int print_crashes(struct cli_store *cs, bool full)
 	int r;
 
 	if (!buf)
-		return cli_error("out of memory");
+		return cli_out_of_memory("nothing was changed");
 	printf("\ncrash records (newest %u):\n", STATUS_CRASHES);
 	r = persist_log_last(cs->s, STATUS_CRASHES, &f, print_crash, &cc, buf,
 			     PERSIST_RECORD_MAX);

@@ -93,14 +93,15 @@ static int format(struct cli_store *cs, const struct store_opts *o, bool created
 	int r;
 
 	if (!(cs->s = calloc(1, sizeof(*cs->s))))
-		return cli_error("out of memory; nothing was changed.");
+		return cli_out_of_memory("nothing was changed");
 	if (!created && refuse_existing(cs, o, cs->s))
 		return CLI_FAIL;
 	snprintf(question, sizeof(question), "This erases everything on %s", cs->where);
 	if (!created && !cli_confirm(question, o->yes))
 		return CLI_FAIL;
 	if (persist_linux_random_uuid(&uuid))
-		return cli_error("no random numbers for the store UUID; nothing was changed.");
+		return cli_error("no random numbers for the store UUID; nothing was changed. Try "
+				 "again in a moment.");
 	cli_store_port(cs, &port);
 	if ((r = persist_format(cs->s, &port, &uuid, NULL)))
 		return cli_store_error(cs, "formatting", r,
@@ -129,8 +130,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 				       o.store);
 	if (stat(o.store, &st) < 0 && errno == ENOENT) {
 		if (persist_linux_create_file(o.store, o.size ? o.size : PERSIST_DEFAULT_SIZE))
-			return cli_error("cannot create %s: %s; nothing was changed.", o.store,
-					 strerror(errno));
+			return cli_error("cannot create %s: %s; nothing was changed. Check that its "
+					 "folder exists and may be written, or pass another --store PATH.",
+					 o.store, strerror(errno));
 		created = true;
 	}
 	if (cli_port_open(&cs, o.store, true)) {
@@ -169,7 +171,7 @@ static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_FAIL;
 	r = persist_check(cs.s, &rep);
 	if (r && r != PERSIST_E_CORRUPT) {
-		r = cli_store_error(&cs, "checking", r, "nothing was changed");
+		r = cli_store_error(&cs, "checking", r, NULL);
 	} else {
 		printf("store: %s\n", cs.where);
 		print_report(&rep);

@@ -111,8 +111,13 @@ static int device_error(const char *dev, const char *what, int err)
 				 "watchdog run`); nothing was changed. Stop the daemon first.",
 				 dev);
 	if (err == -ENOTTY)
-		return cli_error("%s is not a watchdog device (%s); %s.", dev, strerror(-err), what);
-	return cli_error("%s: %s; %s.", dev, strerror(-err), what);
+		return cli_error("%s is not a watchdog device (%s); %s. Name the watchdog with "
+				 "--device DEV or `recovery watchdog policy set device DEV`.",
+				 dev, strerror(-err), what);
+	if (err == -EACCES || err == -EPERM)
+		return cli_error("%s: %s; %s. Run as root.", dev, strerror(-err), what);
+	return cli_error("%s: %s; %s. `recovery watchdog status` shows the device.", dev,
+			 strerror(-err), what);
 }
 
 /* Opens the device and makes sure it is a watchdog (closed again if not,
@@ -143,8 +148,7 @@ static void log_action(const struct wd_opts *o, const char *msg)
 	if (persist_linux_current_boot_id(NULL, getenv("KEEL_CMDLINE"), &boot_id))
 		boot_id = 0;
 	if ((r = persist_wdt_log(store, boot_id, PERSIST_LEVEL_NOTICE, msg)))
-		fprintf(stderr, "recovery: note: could not log this to the store on %s: %s\n", store,
-			persist_strerror(r));
+		cli_note("could not log this to the store on %s: %s", store, persist_strerror(r));
 }
 
 static void print_status(const char *dev, const struct persist_wdt_status *st, const char *how)
@@ -254,8 +258,7 @@ static int cmd_arm(const struct cli_command *cmd, int argc, char **argv)
 	if (r)
 		actual = st.timeout;
 	if (o.pretimeout && (r = persist_wdt_set_pretimeout(&w, o.pretimeout, &pre)))
-		fprintf(stderr, "recovery: note: %s takes no pretimeout (%s)\n", w.path,
-			strerror(-r));
+		cli_note("%s takes no pretimeout (%s)", w.path, strerror(-r));
 	persist_wdt_kick(&w);
 	persist_wdt_leave_armed(&w);
 	snprintf(msg, sizeof(msg), "armed %s by hand: timeout %d s, pretimeout %d s",
@@ -328,16 +331,19 @@ static int cmd_policy(const struct cli_command *cmd, int argc, char **argv)
 			return cli_usage_error(cmd, "unset wants KEY [VALUE]");
 		if (persist_wdt_policy_unset(&p, argv[optind],
 					     argc - optind == 2 ? argv[optind + 1] : NULL))
-			return cli_error("%s has no such setting '%s'; nothing was changed.",
+			return cli_error("%s has no such setting '%s'; nothing was changed. "
+					 "`recovery watchdog policy show` lists the settings.",
 					 policy_path(&o), argv[optind]);
 	} else {
 		return cli_usage_error(cmd, "unknown action '%s' (show, set or unset)", action);
 	}
 	if (persist_wdt_policy_validate(&p, err, sizeof(err)))
-		return cli_error("%s; %s was not changed.", err, policy_path(&o));
+		return cli_error("%s; %s was not changed. Set values that fit together.", err,
+				 policy_path(&o));
 	if ((r = persist_wdt_policy_save(policy_path(&o), &p)))
-		return cli_error("cannot write %s: %s; it was not changed.", policy_path(&o),
-				 strerror(-r));
+		return cli_error("cannot write %s: %s; it was not changed. Run as root, or pass "
+				 "--policy FILE for a file you may write.",
+				 policy_path(&o), strerror(-r));
 	persist_wdt_policy_format(&p, text, sizeof(text));
 	printf("saved %s:\n%s", policy_path(&o), text);
 	return CLI_OK;
@@ -372,12 +378,12 @@ static int cmd_run(const struct cli_command *cmd, int argc, char **argv)
 		}
 	}
 	if (!store)
-		fprintf(stderr, "recovery: note: no persist store found; the watchdog runs without "
-				"logging and without a crash handler\n");
+		cli_note("no persist store found; the watchdog runs without logging and without a "
+			 "crash handler");
 	d.store_path = store;
 	if (store && (r = persist_crashhandler_install(store, "recovery watchdog run",
 						       PERSIST_SRC_WATCHDOG, d.boot_id)))
-		fprintf(stderr, "recovery: note: no crash handler (%s)\n", persist_strerror(r));
+		cli_note("no crash handler (%s)", persist_strerror(r));
 	r = persist_wdt_run(&d, &res);
 	persist_crashhandler_uninstall();
 	if (r)
