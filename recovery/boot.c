@@ -54,10 +54,36 @@ static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
 	return cli_store_close(&cs) ? CLI_FAIL : CLI_OK;
 }
 
+/* Closes the store after a change: says why the change failed (err), or
+ * why saving it did. Returns CLI_OK once the change is saved. */
+static int save_change(struct cli_store *cs, int err, const char *doing)
+{
+	if (err)
+		cli_store_error(cs, doing, err, NULL);
+	return cli_store_close(cs) || err ? CLI_FAIL : CLI_OK;
+}
+
+/* Explains an entry id that set_one's libpersist call refused, or returns
+ * err itself when there is nothing particular to say. */
+static int entry_error(const char *id, int err)
+{
+	if (err == PERSIST_E_NOTFOUND)
+		return cli_error("entry '%s' has never been booted, so it has no state to reset; "
+				 "nothing was changed. `recovery boot list` shows the entries.",
+				 id);
+	if (err == PERSIST_E_INVAL)
+		return cli_error("'%s' is not an entry id (up to %u printable characters without "
+				 "spaces, quotes or backslashes); nothing was changed. `recovery "
+				 "boot list` shows the entries.",
+				 id, PERSIST_ID_MAX - 1);
+	return err;
+}
+
 /* default / oneshot / reset: one entry id (default and oneshot accept ""
- * through --clear). */
+ * through --clear). doing: for messages; done_text: printed before the id. */
 static int set_one(const struct cli_command *cmd, int argc, char **argv,
-		   int (*set)(struct persist_store *, const char *), const char *done_text)
+		   int (*set)(struct persist_store *, const char *), const char *doing,
+		   const char *done_text)
 {
 	const char *store, *id = "";
 	struct cli_store cs;
@@ -74,19 +100,11 @@ static int set_one(const struct cli_command *cmd, int argc, char **argv,
 		id = argv[optind];
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
-	r = set(cs.s, id);
-	if (r == PERSIST_E_NOTFOUND) {
-		cli_error("entry '%s' has never been booted, so it has no state to reset; nothing "
-			  "was changed.", id);
+	if ((r = entry_error(id, set(cs.s, id))) == CLI_FAIL) {
 		cli_store_close(&cs);
 		return CLI_FAIL;
 	}
-	if (r) {
-		cli_store_error(&cs, done_text, r, "nothing was changed");
-		cli_store_close(&cs);
-		return CLI_FAIL;
-	}
-	if (cli_store_close(&cs))
+	if (save_change(&cs, r, doing))
 		return CLI_FAIL;
 	printf("%s: %s\n", done_text, id[0] ? id : "(cleared)");
 	return CLI_OK;
@@ -94,17 +112,20 @@ static int set_one(const struct cli_command *cmd, int argc, char **argv,
 
 static int cmd_default(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_set_default, "default entry");
+	return set_one(cmd, argc, argv, persist_boot_set_default, "setting the default entry",
+		       "default entry");
 }
 
 static int cmd_oneshot(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_set_oneshot, "next boot only");
+	return set_one(cmd, argc, argv, persist_boot_set_oneshot, "setting the one-shot entry",
+		       "next boot only");
 }
 
 static int cmd_reset(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_reset_entry, "failures forgotten for");
+	return set_one(cmd, argc, argv, persist_boot_reset_entry, "resetting the entry",
+		       "failures forgotten for");
 }
 
 static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
@@ -121,12 +142,7 @@ static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
 				       "make an entry bad");
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
-	if ((r = persist_boot_set_max_tries(cs.s, (int)n))) {
-		cli_store_error(&cs, "setting the tries", r, "nothing was changed");
-		cli_store_close(&cs);
-		return CLI_FAIL;
-	}
-	if (cli_store_close(&cs))
+	if (save_change(&cs, persist_boot_set_max_tries(cs.s, (int)n), "setting the tries"))
 		return CLI_FAIL;
 	printf("an entry is bad after %llu failed attempts in a row\n", (unsigned long long)n);
 	return CLI_OK;
