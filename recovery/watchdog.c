@@ -349,13 +349,40 @@ static int cmd_policy(const struct cli_command *cmd, int argc, char **argv)
 	return CLI_OK;
 }
 
+/*
+ * The store the daemon logs to (NULL: none) and the boot id it runs in. A
+ * store named by --store must open like for every other command: if not,
+ * this says why and returns CLI_FAIL (the watchdog is not armed). Without
+ * --store the daemon also runs when no store is found or it does not open.
+ */
+static int daemon_store(const struct wd_opts *o, const char **store, uint64_t *boot_id)
+{
+	struct persist_store *s;
+	struct cli_store cs;
+
+	if (o->store) {
+		*store = o->store;
+		if (cli_store_open(&cs, o->store, 0))
+			return CLI_FAIL;
+		cli_current_boot_id(cs.s, boot_id);
+		return cli_store_close(&cs);
+	}
+	*store = cli_store_path(NULL, true);
+	if (*store && persist_linux_open(*store, 0, &s) == 0) {
+		cli_current_boot_id(s, boot_id);
+		persist_linux_close(s);
+	} else {
+		*store = NULL;
+	}
+	return CLI_OK;
+}
+
 static int cmd_run(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct persist_wdt_policy p;
 	struct persist_wdt_daemon d = { 0 };
 	struct persist_wdt_result res;
 	struct wd_opts o = { 0 };
-	struct persist_store *s;
 	const char *store;
 	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 
@@ -365,18 +392,8 @@ static int cmd_run(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_FAIL;
 	d.policy = &p;
 	d.device = o.device;
-	if ((store = cli_store_path(o.store, o.store == NULL))) {
-		if ((r = persist_linux_open(store, 0, &s))) {
-			if (o.store)
-				return cli_error("cannot open the store on %s: %s; the watchdog was not "
-						 "armed.",
-						 store, persist_strerror(r));
-			store = NULL;
-		} else {
-			cli_current_boot_id(s, &d.boot_id);
-			persist_linux_close(s);
-		}
-	}
+	if (daemon_store(&o, &store, &d.boot_id))
+		return CLI_FAIL;
 	if (!store)
 		cli_note("no persist store found; the watchdog runs without logging and without a "
 			 "crash handler");
