@@ -148,8 +148,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 
 /* ---- check and repair ---- */
 
-static void print_report(const struct persist_report *r)
+static void print_report(const struct cli_store *cs, const struct persist_report *r)
 {
+	printf("store: %s\n", cs->where);
 	printf("superblocks:       %u of 2 damaged\n", r->bad_superblocks);
 	printf("boot-state copies: %u of 3 damaged%s\n", r->bad_state_copies,
 	       r->state_reset ? " (none valid: defaults in use)" : "");
@@ -158,23 +159,32 @@ static void print_report(const struct persist_report *r)
 	printf("log tail:          %s\n", r->torn_tail ? "torn (a write was cut short)" : "clean");
 }
 
-static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
+/* check and repair: their options (--store only), then the store. Returns
+ * CLI_GO_ON with cs open, or an exit code. */
+static int open_for_check(const struct cli_command *cmd, int argc, char **argv,
+			  struct cli_store *cs, unsigned flags)
 {
 	struct store_opts o = { 0 };
-	struct persist_report rep = { 0 };
-	struct cli_store cs;
 	int r = parse_store_opts(cmd, argc, argv, &o, false);
 
 	if (r != CLI_GO_ON)
 		return r;
-	if (cli_store_open(&cs, o.store, 0))
-		return CLI_FAIL;
+	return cli_store_open(cs, o.store, flags) ? CLI_FAIL : CLI_GO_ON;
+}
+
+static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
+{
+	struct persist_report rep = { 0 };
+	struct cli_store cs;
+	int r = open_for_check(cmd, argc, argv, &cs, 0);
+
+	if (r != CLI_GO_ON)
+		return r;
 	r = persist_check(cs.s, &rep);
 	if (r && r != PERSIST_E_CORRUPT) {
 		r = cli_store_error(&cs, "checking", r, NULL);
 	} else {
-		printf("store: %s\n", cs.where);
-		print_report(&rep);
+		print_report(&cs, &rep);
 		if (r)
 			r = cli_error("the store on %s is damaged; nothing was changed. Run "
 				      "`recovery store repair --store %s`.",
@@ -187,22 +197,18 @@ static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
 
 static int cmd_store_repair(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct store_opts o = { 0 };
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
-	int r = parse_store_opts(cmd, argc, argv, &o, false);
+	int r = open_for_check(cmd, argc, argv, &cs, PERSIST_OPEN_WRITE);
 
 	if (r != CLI_GO_ON)
 		return r;
-	if (cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE))
-		return CLI_FAIL;
 	if ((r = persist_repair(cs.s, &rep))) {
 		r = cli_store_error(&cs, "repairing", r,
 				    "some structures may already be rewritten; run `recovery "
 				    "store check` to see what is left");
 	} else {
-		printf("store: %s\n", cs.where);
-		print_report(&rep);
+		print_report(&cs, &rep);
 		printf("%u structure(s) rewritten\n", rep.repaired);
 	}
 	return cli_store_close(&cs) ? CLI_FAIL : r;
