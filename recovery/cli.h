@@ -147,7 +147,8 @@ struct cli_store {
 
 /*
  * Opens the store at path (NULL: find the persist partition of this
- * machine). flags: PERSIST_OPEN_WRITE or 0. On failure prints what went
+ * machine under $KEEL_SYSROOT (tests, chroots) or the real /proc, /sys and
+ * /dev: see persist_linux_discover). flags: PERSIST_OPEN_WRITE or 0. On failure prints what went
  * wrong and what to do, and returns CLI_FAIL; nothing is changed then.
  */
 int cli_store_open(struct cli_store *cs, const char *path, unsigned flags);
@@ -172,8 +173,6 @@ int cli_store_error(const struct cli_store *cs, const char *what, int err, const
  * attempt in the store that has not ended. Returns 0 and
  * sets *boot_id, or -1 if there is none.
  */
-/* Without --store the store is found under $KEEL_SYSROOT (tests, chroots)
- * or the real /proc, /sys and /dev: see persist_linux_discover. */
 int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id);
 
 #endif

@@ -199,14 +199,15 @@ static int cmd_store_repair(const struct cli_command *cmd, int argc, char **argv
 {
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
+	char note[1200];
 	int r = open_for_check(cmd, argc, argv, &cs, PERSIST_OPEN_WRITE);
 
 	if (r != CLI_GO_ON)
 		return r;
 	if ((r = persist_repair(cs.s, &rep))) {
-		r = cli_store_error(&cs, "repairing", r,
-				    "some structures may already be rewritten; run `recovery "
-				    "store check` to see what is left");
+		snprintf(note, sizeof(note), "some structures may already be rewritten; run "
+			 "`recovery store check --store %s` to see what is left", cs.path);
+		r = cli_store_error(&cs, "repairing", r, note);
 	} else {
 		print_report(&cs, &rep);
 		printf("%u structure(s) rewritten\n", rep.repaired);
