@@ -13,36 +13,17 @@
 enum { OPT_CLEAR = 0x300 };
 
 /* Parses the common options (and --clear where `clear` is given); leaves
- * optind at the first operand. */
-static int parse_opts(const struct cli_command *cmd, int argc, char **argv, const char **store,
-		      bool *clear, int *done)
+ * optind at the first operand. Returns CLI_GO_ON or an exit code. */
+static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
+		 bool *clear, bool operands)
 {
 	static const struct option options[] = { CLI_COMMON_OPTIONS,
 						  { "clear", no_argument, NULL, OPT_CLEAR },
 						  { NULL, 0, NULL, 0 } };
-	int c;
+	const struct cli_options spec = { "", options, cli_take_flag, operands };
 
-	*done = 1;
 	*store = NULL;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			*store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == OPT_CLEAR && clear)
-			*clear = true;
-		else
-			return cli_bad_option(cmd);
-	}
-	*done = 0;
-	return CLI_OK;
-}
-
-static int parse(const struct cli_command *cmd, int argc, char **argv, const char **store,
-		 int *done)
-{
-	return parse_opts(cmd, argc, argv, store, NULL, done);
+	return cli_parse_options(cmd, argc, argv, &spec, store, clear);
 }
 
 static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
@@ -50,12 +31,10 @@ static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
 	const struct persist_boot_state *st;
 	const char *store;
 	struct cli_store cs;
-	int done, r = parse(cmd, argc, argv, &store, &done);
+	int r = parse(cmd, argc, argv, &store, NULL, false);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (cli_store_open(&cs, store, 0))
 		return CLI_FAIL;
 	st = persist_boot_state(cs.s);
@@ -75,18 +54,44 @@ static int cmd_list(const struct cli_command *cmd, int argc, char **argv)
 	return cli_store_close(&cs) ? CLI_FAIL : CLI_OK;
 }
 
+/* Closes the store after a change: says why the change failed (err), or
+ * why saving it did. Returns CLI_OK once the change is saved. */
+static int save_change(struct cli_store *cs, int err, const char *doing)
+{
+	if (err)
+		cli_store_error(cs, doing, err, NULL);
+	return cli_store_close(cs) || err ? CLI_FAIL : CLI_OK;
+}
+
+/* Explains an entry id that set_one's libpersist call refused, or returns
+ * err itself when there is nothing particular to say. */
+static int entry_error(const char *id, int err)
+{
+	if (err == PERSIST_E_NOTFOUND)
+		return cli_error("entry '%s' has never been booted, so it has no state to reset; "
+				 "nothing was changed. `recovery boot list` shows the entries.",
+				 id);
+	if (err == PERSIST_E_INVAL)
+		return cli_error("'%s' is not an entry id (up to %u printable characters without "
+				 "spaces, quotes or backslashes); nothing was changed. `recovery "
+				 "boot list` shows the entries.",
+				 id, PERSIST_ID_MAX - 1);
+	return err;
+}
+
 /* default / oneshot / reset: one entry id (default and oneshot accept ""
- * through --clear). */
+ * through --clear). doing: for messages; done_text: printed before the id. */
 static int set_one(const struct cli_command *cmd, int argc, char **argv,
-		   int (*set)(struct persist_store *, const char *), const char *done_text)
+		   int (*set)(struct persist_store *, const char *), const char *doing,
+		   const char *done_text)
 {
 	const char *store, *id = "";
 	struct cli_store cs;
 	bool clear = false;
-	int done, r = parse_opts(cmd, argc, argv, &store, set == persist_boot_reset_entry ? NULL : &clear,
-				 &done);
+	int r = parse(cmd, argc, argv, &store, set == persist_boot_reset_entry ? NULL : &clear,
+		      true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (argc - optind != (clear ? 0 : 1))
 		return cli_usage_error(cmd, clear ? "--clear takes no entry id"
@@ -95,19 +100,11 @@ static int set_one(const struct cli_command *cmd, int argc, char **argv,
 		id = argv[optind];
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
-	r = set(cs.s, id);
-	if (r == PERSIST_E_NOTFOUND) {
-		cli_error("entry '%s' has never been booted, so it has no state to reset; nothing "
-			  "was changed.", id);
+	if ((r = entry_error(id, set(cs.s, id))) == CLI_FAIL) {
 		cli_store_close(&cs);
 		return CLI_FAIL;
 	}
-	if (r) {
-		cli_store_error(&cs, done_text, r, "nothing was changed");
-		cli_store_close(&cs);
-		return CLI_FAIL;
-	}
-	if (cli_store_close(&cs))
+	if (save_change(&cs, r, doing))
 		return CLI_FAIL;
 	printf("%s: %s\n", done_text, id[0] ? id : "(cleared)");
 	return CLI_OK;
@@ -115,17 +112,20 @@ static int set_one(const struct cli_command *cmd, int argc, char **argv,
 
 static int cmd_default(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_set_default, "default entry");
+	return set_one(cmd, argc, argv, persist_boot_set_default, "setting the default entry",
+		       "default entry");
 }
 
 static int cmd_oneshot(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_set_oneshot, "next boot only");
+	return set_one(cmd, argc, argv, persist_boot_set_oneshot, "setting the one-shot entry",
+		       "next boot only");
 }
 
 static int cmd_reset(const struct cli_command *cmd, int argc, char **argv)
 {
-	return set_one(cmd, argc, argv, persist_boot_reset_entry, "failures forgotten for");
+	return set_one(cmd, argc, argv, persist_boot_reset_entry, "resetting the entry",
+		       "failures forgotten for");
 }
 
 static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
@@ -133,21 +133,16 @@ static int cmd_tries(const struct cli_command *cmd, int argc, char **argv)
 	const char *store;
 	struct cli_store cs;
 	uint64_t n = 0;
-	int done, r = parse(cmd, argc, argv, &store, &done);
+	int r = parse(cmd, argc, argv, &store, NULL, true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (argc - optind != 1 || cli_parse_u64(argv[optind], &n) || n < 1 || n > 255)
 		return cli_usage_error(cmd, "give the number of failed attempts (1 to 255) that "
 				       "make an entry bad");
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
-	if ((r = persist_boot_set_max_tries(cs.s, (int)n))) {
-		cli_store_error(&cs, "setting the tries", r, "nothing was changed");
-		cli_store_close(&cs);
-		return CLI_FAIL;
-	}
-	if (cli_store_close(&cs))
+	if (save_change(&cs, persist_boot_set_max_tries(cs.s, (int)n), "setting the tries"))
 		return CLI_FAIL;
 	printf("an entry is bad after %llu failed attempts in a row\n", (unsigned long long)n);
 	return CLI_OK;

@@ -13,15 +13,21 @@
 
 /* ---- messages ---- */
 
+/* "recovery: KIND MESSAGE" on a line of its own on stderr. */
+static void say(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "recovery: %s", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("recovery: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_FAIL;
 }
 
@@ -29,12 +35,25 @@ int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("recovery: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: recovery %s\n", cmd->usage);
+	fprintf(stderr, "usage: recovery %s\n", cmd->usage);
 	return CLI_USAGE;
+}
+
+void cli_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("note: ", fmt, ap);
+	va_end(ap);
+}
+
+int cli_out_of_memory(const char *unchanged)
+{
+	return cli_error("out of memory; %s. Try again when more memory is free.", unchanged);
 }
 
 int cli_help(const struct cli_command *cmd)
@@ -51,6 +70,66 @@ int cli_bad_option(const struct cli_command *cmd)
 	/* getopt has already said which option it did not like */
 	fprintf(stderr, "usage: recovery %s\n", cmd->usage);
 	return CLI_USAGE;
+}
+
+/* ---- options ---- */
+
+/* The option getopt_long just returned, named as a person would write it. */
+static void name_option(struct cli_opt *opt, const struct cli_options *spec, int c, int longindex)
+{
+	opt->code = c;
+	opt->arg = optarg;
+	if (longindex >= 0)
+		snprintf(opt->name, sizeof(opt->name), "--%s", spec->longs[longindex].name);
+	else
+		snprintf(opt->name, sizeof(opt->name), "-%c", c);
+}
+
+int cli_parse_options(const struct cli_command *cmd, int argc, char **argv,
+		      const struct cli_options *spec, const char **store, void *ctx)
+{
+	struct cli_opt opt;
+	int c, longindex, r;
+
+	optind = 0; /* getopt starts afresh for every command */
+	for (;;) {
+		longindex = -1; /* getopt_long sets it for long options only */
+		c = getopt_long(argc, argv, spec->shorts, spec->longs, &longindex);
+		if (c == -1)
+			break;
+		if (c == OPT_STORE) {
+			*store = optarg;
+			continue;
+		}
+		if (c == OPT_HELP)
+			return cli_help(cmd);
+		if (c == '?' || c == ':' || !spec->take)
+			return cli_bad_option(cmd);
+		name_option(&opt, spec, c, longindex);
+		if ((r = spec->take(cmd, &opt, ctx)))
+			return r;
+	}
+	if (!spec->operands && optind < argc)
+		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	return CLI_GO_ON;
+}
+
+int cli_take_flag(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	if (!ctx)
+		return cli_usage_error(cmd, "%s does not apply to `recovery %s%s%s`", opt->name,
+				       cmd->group, cmd->verb ? " " : "", cmd->verb ? cmd->verb : "");
+	*(bool *)ctx = true;
+	return 0;
+}
+
+int cli_take_boot_id(const struct cli_command *cmd, const struct cli_opt *opt, uint64_t *boot_id)
+{
+	if (cli_parse_u64(opt->arg, boot_id) || !*boot_id)
+		return cli_usage_error(cmd, "%s wants a boot id (a number from 1; `recovery status` "
+				       "lists them), not '%s'",
+				       opt->name, opt->arg);
+	return 0;
 }
 
 /* ---- parsing ---- */

@@ -53,10 +53,56 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "recovery: MESSAGE" and the command's usage; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Prints "recovery: note: MESSAGE" to stderr: something the person should
+ * know although the command goes on. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says that memory ran out and what was not done ("nothing was changed");
+ * returns CLI_FAIL. */
+int cli_out_of_memory(const char *unchanged);
 /* Prints the command's usage to stdout; returns CLI_OK. */
 int cli_help(const struct cli_command *cmd);
 /* Handles a getopt result that no command knows ('?' or ':'). */
 int cli_bad_option(const struct cli_command *cmd);
+
+/* ---- options ---- */
+
+/* What cli_parse_options returns when the command goes on. */
+#define CLI_GO_ON (-1)
+
+/* One option as the person gave it. */
+struct cli_opt {
+	int code;                  /* getopt_long's value: a short option or an OPT_* code */
+	const char *arg;           /* its argument; NULL if it takes none */
+	char name[40];             /* for messages: "--size" or "-y" (never its value) */
+};
+
+/* Takes one option of a command into ctx. Returns 0, or the exit code to
+ * stop with after saying why (CLI_USAGE for a bad value). */
+typedef int cli_take_fn(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx);
+
+/* How a command's options look. */
+struct cli_options {
+	const char *shorts;        /* getopt's short options, "" for none */
+	const struct option *longs; /* CLI_COMMON_OPTIONS first, { NULL, 0, NULL, 0 } last */
+	cli_take_fn *take;         /* every option but --store and --help; NULL: none */
+	bool operands;             /* false: anything after the options is a usage error */
+};
+
+/*
+ * Parses a command's options with getopt_long: --store PATH goes to *store,
+ * --help prints the usage, an option getopt does not know ends in the usage,
+ * every other one goes to spec->take with ctx. Leaves optind at the first
+ * operand. Returns CLI_GO_ON, or the exit code to end the command with
+ * (CLI_OK after --help).
+ */
+int cli_parse_options(const struct cli_command *cmd, int argc, char **argv,
+		      const struct cli_options *spec, const char **store, void *ctx);
+/* A flag: sets the bool at ctx. A NULL ctx means the command shares its
+ * option table but not this flag: a usage error then. */
+int cli_take_flag(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx);
+/* The boot id of --boot-id or --boot: a number from 1. Returns 0, or
+ * CLI_USAGE after saying why. */
+int cli_take_boot_id(const struct cli_command *cmd, const struct cli_opt *opt, uint64_t *boot_id);
 
 /* ---- parsing ---- */
 
@@ -101,7 +147,8 @@ struct cli_store {
 
 /*
  * Opens the store at path (NULL: find the persist partition of this
- * machine). flags: PERSIST_OPEN_WRITE or 0. On failure prints what went
+ * machine under $KEEL_SYSROOT (tests, chroots) or the real /proc, /sys and
+ * /dev: see persist_linux_discover). flags: PERSIST_OPEN_WRITE or 0. On failure prints what went
  * wrong and what to do, and returns CLI_FAIL; nothing is changed then.
  */
 int cli_store_open(struct cli_store *cs, const char *path, unsigned flags);
@@ -116,7 +163,8 @@ const char *cli_store_path(const char *path, bool quiet);
 /* Commits and closes; prints and returns CLI_FAIL if the commit failed. */
 int cli_store_close(struct cli_store *cs);
 /* Prints a failed libpersist call on an open store: "recovery: WHAT on
- * WHERE: REASON; NOTE". Returns CLI_FAIL. */
+ * WHERE failed: REASON; NOTE". NULL note: nothing was changed, and
+ * `recovery store check` tells whether the store is damaged. Returns CLI_FAIL. */
 int cli_store_error(const struct cli_store *cs, const char *what, int err, const char *note);
 
 /*
@@ -125,8 +173,6 @@ int cli_store_error(const struct cli_store *cs, const char *what, int err, const
  * attempt in the store that has not ended. Returns 0 and
  * sets *boot_id, or -1 if there is none.
  */
-/* Without --store the store is found under $KEEL_SYSROOT (tests, chroots)
- * or the real /proc, /sys and /dev: see persist_linux_discover. */
 int cli_current_boot_id(const struct persist_store *s, uint64_t *boot_id);
 
 #endif

@@ -58,7 +58,7 @@ static int port_open_error(const char *path, int err, const struct persist_linux
 				 path, w->found);
 	case PERSIST_E_INVAL:
 		return cli_error("%s is neither a regular file nor a block device; nothing was "
-				 "changed.",
+				 "changed. Pass a store file, a partition or a disk image.",
 				 path);
 	case PERSIST_E_SYS:
 	case PERSIST_E_IO:
@@ -66,11 +66,13 @@ static int port_open_error(const char *path, int err, const struct persist_linux
 			return cli_error("cannot open %s: %s; nothing was changed. Run as root or "
 					 "use a copy of the store you may read.",
 					 path, strerror(w->sys_errno));
-		return cli_error("cannot open %s: %s; nothing was changed.", path,
-				 w->sys_errno ? strerror(w->sys_errno) : persist_strerror(err));
+		return cli_error("cannot open %s: %s; nothing was changed. Check the path, or "
+				 "pass another --store PATH.",
+				 path, w->sys_errno ? strerror(w->sys_errno) : persist_strerror(err));
 	default:
-		return cli_error("cannot open %s: %s; nothing was changed.", path,
-				 persist_strerror(err));
+		return cli_error("cannot open %s: %s; nothing was changed. Check the path, or "
+				 "pass another --store PATH.",
+				 path, persist_strerror(err));
 	}
 }
 
@@ -134,8 +136,9 @@ static int persist_open_error(const struct cli_store *cs, int err)
 				 "--store %s`.",
 				 cs->where, persist_strerror(err), p, p);
 	default:
-		return cli_error("cannot open the store on %s: %s; nothing was changed.",
-				 cs->where, persist_strerror(err));
+		return cli_error("cannot open the store on %s: %s; nothing was changed. See "
+				 "`recovery store check --store %s`.",
+				 cs->where, persist_strerror(err), p);
 	}
 }
 
@@ -149,7 +152,7 @@ int cli_store_open(struct cli_store *cs, const char *path, unsigned flags)
 	cs->s = calloc(1, sizeof(*cs->s));
 	if (!cs->s) {
 		persist_linux_port_close(cs->port);
-		return cli_error("out of memory; nothing was changed.");
+		return cli_out_of_memory("nothing was changed");
 	}
 	port = cs->pport;
 	r = persist_open(cs->s, &port, flags);
@@ -182,6 +185,9 @@ int cli_store_close(struct cli_store *cs)
 
 int cli_store_error(const struct cli_store *cs, const char *what, int err, const char *note)
 {
-	return cli_error("%s on %s failed: %s%s%s", what, cs->where, persist_strerror(err),
-			 note ? "; " : ".", note ? note : "");
+	if (!note)
+		return cli_error("%s on %s failed: %s; nothing was changed. `recovery store check "
+				 "--store %s` tells whether the store is damaged.",
+				 what, cs->where, persist_strerror(err), cs->path);
+	return cli_error("%s on %s failed: %s; %s", what, cs->where, persist_strerror(err), note);
 }

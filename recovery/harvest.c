@@ -36,10 +36,27 @@ static int report(const struct cli_store *cs, const struct persist_harvest_resul
 	return CLI_OK;
 }
 
+enum { OPT_PSTORE = 0x200, OPT_WATCHDOG, OPT_SYSFS, OPT_NO_PSTORE, OPT_NO_WATCHDOG, OPT_KEEP,
+       OPT_BOOT_ID };
+
+static int take_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	struct persist_harvest_opts *o = ctx;
+
+	switch (opt->code) {
+	case OPT_PSTORE: o->pstore_dir = opt->arg; break;
+	case OPT_WATCHDOG: o->watchdog = opt->arg; break;
+	case OPT_SYSFS: o->watchdog_sysfs = opt->arg; break;
+	case OPT_NO_PSTORE: o->pstore_dir = ""; break;
+	case OPT_NO_WATCHDOG: o->watchdog = ""; break;
+	case OPT_KEEP: o->keep_pstore = true; break;
+	case OPT_BOOT_ID: return cli_take_boot_id(cmd, opt, &o->boot_id);
+	}
+	return 0;
+}
+
 static int cmd_harvest(const struct cli_command *cmd, int argc, char **argv)
 {
-	enum { OPT_PSTORE = 0x200, OPT_WATCHDOG, OPT_SYSFS, OPT_NO_PSTORE, OPT_NO_WATCHDOG,
-	       OPT_KEEP, OPT_BOOT_ID };
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
 		{ "pstore", required_argument, NULL, OPT_PSTORE },
@@ -51,32 +68,15 @@ static int cmd_harvest(const struct cli_command *cmd, int argc, char **argv)
 		{ "boot-id", required_argument, NULL, OPT_BOOT_ID },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct cli_options spec = { "", options, take_option, false };
 	struct persist_harvest_opts o = { 0 };
 	struct persist_harvest_result res;
 	const char *store = NULL;
 	struct cli_store cs;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_STORE: store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case OPT_PSTORE: o.pstore_dir = optarg; break;
-		case OPT_WATCHDOG: o.watchdog = optarg; break;
-		case OPT_SYSFS: o.watchdog_sysfs = optarg; break;
-		case OPT_NO_PSTORE: o.pstore_dir = ""; break;
-		case OPT_NO_WATCHDOG: o.watchdog = ""; break;
-		case OPT_KEEP: o.keep_pstore = true; break;
-		case OPT_BOOT_ID:
-			if (cli_parse_u64(optarg, &o.boot_id) || !o.boot_id)
-				return cli_usage_error(cmd, "--boot-id wants a number from 1");
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((r = cli_parse_options(cmd, argc, argv, &spec, &store, &o)) != CLI_GO_ON)
+		return r;
 	if ((o.pstore_dir && !o.pstore_dir[0] && o.watchdog && !o.watchdog[0]))
 		return cli_usage_error(cmd, "--no-pstore and --no-watchdog leave nothing to do");
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))

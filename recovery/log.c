@@ -19,35 +19,29 @@ struct log_opts {
 
 enum { OPT_LEVEL = 0x200, OPT_BOOT, OPT_SOURCE, OPT_JSON, OPT_FOLLOW, OPT_FORMAT };
 
-/* --level, --boot and --source narrow what is read; 1 = not a filter
- * option, 0 = taken, CLI_USAGE = bad value (already reported). */
-static int parse_filter_option(const struct cli_command *cmd, int c, const char *arg,
-			       struct persist_filter *f)
+/* A level by name or number. Returns 0, or CLI_USAGE after saying why. */
+static int parse_level(const struct cli_command *cmd, const char *text, int *level)
 {
-	int v;
+	int v = persist_level_from_name(text);
 
-	switch (c) {
-	case OPT_LEVEL:
-		if ((v = persist_level_from_name(arg)) < 0)
-			return cli_usage_error(cmd, "unknown level '%s' (emerg, alert, crit, err, "
-					       "warning, notice, info, debug)", arg);
-		f->use_level = true;
-		f->max_level = v;
-		return 0;
-	case OPT_BOOT:
-		if (cli_parse_u64(arg, &f->boot_id) || !f->boot_id)
-			return cli_usage_error(cmd, "--boot wants a boot id (a number from 1), "
-					       "not '%s'", arg);
-		return 0;
-	case OPT_SOURCE:
-		if ((v = persist_source_from_name(arg)) < 0 || v >= 32)
-			return cli_usage_error(cmd, "unknown source '%s' (bootmgr, installer, "
-					       "recovery, watchdog, os, kernel, ...)", arg);
-		f->sources |= 1u << v;
-		return 0;
-	default:
-		return 1;
-	}
+	if (v < 0)
+		return cli_usage_error(cmd, "unknown level '%s' (emerg, alert, crit, err, warning, "
+				       "notice, info, debug)", text);
+	*level = v;
+	return 0;
+}
+
+/* A source by name or number (one the filter's bit mask can hold). Returns
+ * 0, or CLI_USAGE after saying why. */
+static int parse_source(const struct cli_command *cmd, const char *text, int *source)
+{
+	int v = persist_source_from_name(text);
+
+	if (v < 0 || v >= 32)
+		return cli_usage_error(cmd, "unknown source '%s' (bootmgr, installer, recovery, "
+				       "watchdog, os, kernel, ...)", text);
+	*source = v;
+	return 0;
 }
 
 static int parse_format(const struct cli_command *cmd, const char *arg, struct log_opts *o)
@@ -65,10 +59,43 @@ static int parse_format(const struct cli_command *cmd, const char *arg, struct l
 	return cli_usage_error(cmd, "unknown format '%s' (text, json or journal)", arg);
 }
 
-/* Parses the options of log show and log export. Returns 0 or an exit code
- * (CLI_OK after --help). */
+/* An option of log show or log export; --level, --boot and --source narrow
+ * what is read. */
+static int take_read_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	struct log_opts *o = ctx;
+	int v = 0;
+
+	switch (opt->code) {
+	case OPT_LEVEL:
+		if (parse_level(cmd, opt->arg, &v))
+			return CLI_USAGE;
+		o->filter.use_level = true;
+		o->filter.max_level = v;
+		break;
+	case OPT_BOOT: return cli_take_boot_id(cmd, opt, &o->filter.boot_id);
+	case OPT_SOURCE:
+		if (parse_source(cmd, opt->arg, &v))
+			return CLI_USAGE;
+		o->filter.sources |= 1u << v;
+		break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_FULL: o->full = true; break;
+	case 'f':
+	case OPT_FOLLOW: o->follow = true; break;
+	case OPT_FORMAT: return parse_format(cmd, opt->arg, o);
+	case 'n':
+		if (cli_parse_u64(opt->arg, &o->count) || !o->count)
+			return cli_usage_error(cmd, "-n wants a positive number, not '%s'", opt->arg);
+		break;
+	}
+	return 0;
+}
+
+/* Parses the options of log show and log export. Returns CLI_GO_ON or an
+ * exit code. */
 static int parse_read_opts(const struct cli_command *cmd, int argc, char **argv,
-			   struct log_opts *o, int *done)
+			   struct log_opts *o)
 {
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
@@ -81,39 +108,9 @@ static int parse_read_opts(const struct cli_command *cmd, int argc, char **argv,
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, r;
+	static const struct cli_options spec = { "n:f", options, take_read_option, false };
 
-	*done = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "n:f", options, NULL)) != -1) {
-		if ((r = parse_filter_option(cmd, c, optarg, &o->filter)) != 1) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (c) {
-		case OPT_STORE: o->store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case OPT_JSON: o->json = true; break;
-		case OPT_FULL: o->full = true; break;
-		case 'f':
-		case OPT_FOLLOW: o->follow = true; break;
-		case OPT_FORMAT:
-			if (parse_format(cmd, optarg, o))
-				return CLI_USAGE;
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, &o->count) || !o->count)
-				return cli_usage_error(cmd, "-n wants a positive number, not '%s'",
-						       optarg);
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, &o->store, o);
 }
 
 /* ---- log show ---- */
@@ -298,7 +295,7 @@ static int show(struct cli_store *cs, const struct log_opts *o)
 	sc.line_size = PERSIST_EXPORT_WORK;
 	sc.line = malloc(sc.line_size);
 	if (!buf || !sc.line) {
-		r = cli_error("out of memory");
+		r = cli_out_of_memory("nothing was changed");
 	} else if (o->follow) {
 		r = follow(cs, &sc, o, buf);
 	} else {
@@ -317,9 +314,9 @@ static int cmd_log_show(const struct cli_command *cmd, int argc, char **argv)
 {
 	struct log_opts o = { 0 };
 	struct cli_store cs;
-	int done, r = parse_read_opts(cmd, argc, argv, &o, &done);
+	int r = parse_read_opts(cmd, argc, argv, &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (o.have_format)
 		return cli_usage_error(cmd, "--format belongs to `log export`; use --json here");
@@ -342,9 +339,9 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 	struct log_opts o = { 0 };
 	struct cli_store cs;
 	void *work;
-	int done, n, r = parse_read_opts(cmd, argc, argv, &o, &done);
+	int n, r = parse_read_opts(cmd, argc, argv, &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (o.json || o.follow || o.count || o.full)
 		return cli_usage_error(cmd, "export writes the whole log; use --format, "
@@ -355,7 +352,7 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 		return CLI_FAIL;
 	if (!(work = malloc(PERSIST_EXPORT_WORK))) {
 		cli_store_close(&cs);
-		return cli_error("out of memory");
+		return cli_out_of_memory("nothing was changed");
 	}
 	n = persist_log_export(cs.s, o.format, &o.filter, write_stdout, NULL, work,
 			       PERSIST_EXPORT_WORK);
@@ -364,56 +361,42 @@ static int cmd_log_export(const struct cli_command *cmd, int argc, char **argv)
 	if (n < 0)
 		r = cli_store_error(&cs, "exporting the log", n, NULL);
 	else if (fflush(stdout) || ferror(stdout))
-		r = cli_error("could not write the export to standard output");
+		r = cli_error("could not write the export to standard output; the store was not "
+			      "changed. Check where the output goes (a full disk, a reader that "
+			      "stopped) and export again.");
 	return cli_store_close(&cs) ? CLI_FAIL : r;
 }
 
 /* ---- log level ---- */
 
-/* Options of the writing commands: --store, --yes, --help. Returns 0 with
- * *done = 0 to go on, else an exit code. */
+/* Options of the writing commands: --store, --yes, --help. yes: NULL where
+ * --yes is not needed. Returns CLI_GO_ON or an exit code. */
 static int parse_simple_opts(const struct cli_command *cmd, int argc, char **argv,
-			     const char **store, bool *yes, int *done)
+			     const char **store, bool *yes)
 {
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	/* log level takes a level; log clear nothing */
+	const struct cli_options spec = { "y", options, cli_take_flag, !yes };
 
-	*done = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "y", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_STORE: *store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case 'y':
-		case OPT_YES:
-			if (!yes)
-				return cli_usage_error(cmd, "--yes is not needed here");
-			*yes = true;
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, store, yes);
 }
 
 static int cmd_log_level(const struct cli_command *cmd, int argc, char **argv)
 {
 	const char *store = NULL;
 	struct cli_store cs;
-	int done, level = -1, old, r = parse_simple_opts(cmd, argc, argv, &store, NULL, &done);
+	int level = -1, old, r = parse_simple_opts(cmd, argc, argv, &store, NULL);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (argc - optind > 1)
 		return cli_usage_error(cmd, "give at most one level");
-	if (argc - optind == 1 && (level = persist_level_from_name(argv[optind])) < 0)
-		return cli_usage_error(cmd, "unknown level '%s' (emerg, alert, crit, err, "
-				       "warning, notice, info, debug)", argv[optind]);
+	if (argc - optind == 1 && parse_level(cmd, argv[optind], &level))
+		return CLI_USAGE;
 	if (cli_store_open(&cs, store, level < 0 ? 0 : PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
 	old = persist_log_level(cs.s);
@@ -421,8 +404,7 @@ static int cmd_log_level(const struct cli_command *cmd, int argc, char **argv)
 	if (level < 0) {
 		printf("%s\n", persist_level_name(old));
 	} else if ((r = persist_log_set_level(cs.s, level))) {
-		r = cli_store_error(&cs, "setting the log level", r,
-				    "the level was not changed");
+		r = cli_store_error(&cs, "setting the log level", r, NULL);
 	} else {
 		printf("log level: %s (was %s); records above it are no longer kept\n",
 		       persist_level_name(level), persist_level_name(old));
@@ -438,12 +420,10 @@ static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
 	struct cli_store cs;
 	char question[1300];
 	bool yes = false;
-	int done, r = parse_simple_opts(cmd, argc, argv, &store, &yes, &done);
+	int r = parse_simple_opts(cmd, argc, argv, &store, &yes);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (cli_store_open(&cs, store, PERSIST_OPEN_WRITE))
 		return CLI_FAIL;
 	snprintf(question, sizeof(question),
@@ -452,7 +432,7 @@ static int cmd_log_clear(const struct cli_command *cmd, int argc, char **argv)
 	if (!cli_confirm(question, yes))
 		r = CLI_FAIL;
 	else if ((r = persist_log_clear(cs.s)))
-		r = cli_store_error(&cs, "clearing the log", r, "the log was not cleared");
+		r = cli_store_error(&cs, "clearing the log", r, NULL);
 	else
 		printf("log cleared on %s\n", cs.where);
 	return cli_store_close(&cs) ? CLI_FAIL : r;
@@ -466,8 +446,22 @@ struct append_opts {
 	uint64_t boot_id;          /* 0: the running attempt's, if known */
 };
 
+static int take_append_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	struct append_opts *o = ctx;
+
+	switch (opt->code) {
+	case 'p':
+	case OPT_LEVEL: return parse_level(cmd, opt->arg, &o->level);
+	case OPT_SOURCE: return parse_source(cmd, opt->arg, &o->source);
+	case OPT_BOOT: return cli_take_boot_id(cmd, opt, &o->boot_id);
+	}
+	return 0;
+}
+
+/* Options of log append; they end at the first word of the message. */
 static int parse_append_opts(const struct cli_command *cmd, int argc, char **argv,
-			     struct append_opts *o, int *done)
+			     struct append_opts *o)
 {
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
@@ -476,34 +470,12 @@ static int parse_append_opts(const struct cli_command *cmd, int argc, char **arg
 		{ "boot-id", required_argument, NULL, OPT_BOOT },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	static const struct cli_options spec = { "+p:", options, take_append_option, true };
+	int r = cli_parse_options(cmd, argc, argv, &spec, &o->store, o);
 
-	*done = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_STORE: o->store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case 'p':
-		case OPT_LEVEL:
-			if ((o->level = persist_level_from_name(optarg)) < 0)
-				return cli_usage_error(cmd, "unknown level '%s'", optarg);
-			break;
-		case OPT_SOURCE:
-			if ((o->source = persist_source_from_name(optarg)) < 0)
-				return cli_usage_error(cmd, "unknown source '%s'", optarg);
-			break;
-		case OPT_BOOT:
-			if (cli_parse_u64(optarg, &o->boot_id) || !o->boot_id)
-				return cli_usage_error(cmd, "--boot-id wants a number from 1");
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	if (optind >= argc)
+	if (r == CLI_GO_ON && optind >= argc)
 		return cli_usage_error(cmd, "give the message to append");
-	*done = 0;
-	return 0;
+	return r;
 }
 
 /* Joins the words of the message with spaces, like logger(1). */
@@ -532,19 +504,19 @@ static int append(struct cli_store *cs, const struct append_opts *o, const char 
 
 	if (strlen(msg) > PERSIST_MESSAGE_MAX)
 		return cli_error("the message is %zu bytes, more than the %u a record holds; "
-				 "nothing was appended.",
+				 "nothing was appended. Shorten it, or split it into several records.",
 				 strlen(msg), PERSIST_MESSAGE_MAX);
 	if (!boot_id && cli_current_boot_id(cs->s, &boot_id))
 		boot_id = 0; /* no attempt known: the record belongs to no boot */
 	persist_set_boot_id(cs->s, boot_id);
 	if (o->level > persist_log_level(cs->s))
-		fprintf(stderr, "recovery: note: level %s is above the store's log level (%s); "
-			"the record is not kept. See `recovery log level`.\n",
-			persist_level_name(o->level), persist_level_name(persist_log_level(cs->s)));
+		cli_note("level %s is above the store's log level (%s); the record is not kept. See "
+			 "`recovery log level`.",
+			 persist_level_name(o->level), persist_level_name(persist_log_level(cs->s)));
 	if ((r = persist_log_append(cs->s, o->level, o->source, msg, NULL, 0)) ||
 	    (r = persist_log_commit(cs->s)))
 		return cli_store_error(cs, "appending to the log", r,
-				       "the record may not have been kept");
+				       "the record may not have been kept; see `recovery log show`");
 	return CLI_OK;
 }
 
@@ -553,12 +525,12 @@ static int cmd_log_append(const struct cli_command *cmd, int argc, char **argv)
 	struct append_opts o = { .level = PERSIST_LEVEL_NOTICE, .source = PERSIST_SRC_OS };
 	struct cli_store cs;
 	char *msg;
-	int done, r = parse_append_opts(cmd, argc, argv, &o, &done);
+	int r = parse_append_opts(cmd, argc, argv, &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (!(msg = join_words(argc - optind, argv + optind)))
-		return cli_error("out of memory; nothing was appended.");
+		return cli_out_of_memory("nothing was appended");
 	r = CLI_FAIL;
 	if (!cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE)) {
 		r = append(&cs, &o, msg);

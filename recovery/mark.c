@@ -31,9 +31,10 @@ static int mark_error(const struct cli_store *cs, uint64_t boot_id, int err)
 				 id, cs->where);
 	if (err == PERSIST_E_STALE)
 		return cli_error("boot %llu has already ended (a later boot counted it as failed); "
-				 "nothing was changed.",
+				 "nothing was changed. `recovery status` shows the attempts and how "
+				 "each ended.",
 				 id);
-	return cli_store_error(cs, "marking the boot stage", err, "nothing was changed");
+	return cli_store_error(cs, "marking the boot stage", err, NULL);
 }
 
 static int mark(struct cli_store *cs, uint64_t boot_id, int stage)
@@ -61,33 +62,28 @@ static int mark(struct cli_store *cs, uint64_t boot_id, int stage)
 	return CLI_OK;
 }
 
+enum { OPT_BOOT_ID = 0x200 };
+
+static int take_boot_id(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	return cli_take_boot_id(cmd, opt, ctx);
+}
+
 static int cmd_mark(const struct cli_command *cmd, int argc, char **argv)
 {
-	enum { OPT_BOOT_ID = 0x200 };
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
 		{ "boot-id", required_argument, NULL, OPT_BOOT_ID },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct cli_options spec = { "", options, take_boot_id, true };
 	const char *store = NULL;
 	uint64_t boot_id = 0;
 	struct cli_store cs;
-	int c, stage, r;
+	int stage, r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == OPT_BOOT_ID && !cli_parse_u64(optarg, &boot_id) && boot_id)
-			continue;
-		else if (c == OPT_BOOT_ID)
-			return cli_usage_error(cmd, "--boot-id wants a number from 1, not '%s'",
-					       optarg);
-		else
-			return cli_bad_option(cmd);
-	}
+	if ((r = cli_parse_options(cmd, argc, argv, &spec, &store, &boot_id)) != CLI_GO_ON)
+		return r;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "give exactly one stage");
 	if ((stage = parse_stage(argv[optind])) < 0)

@@ -104,7 +104,7 @@ static int print_crashes(struct cli_store *cs, bool full)
 	int r;
 
 	if (!buf)
-		return cli_error("out of memory");
+		return cli_out_of_memory("nothing was changed");
 	printf("\ncrash records (newest %u):\n", STATUS_CRASHES);
 	r = persist_log_last(cs->s, STATUS_CRASHES, &f, print_crash, &cc, buf,
 			     PERSIST_RECORD_MAX);
@@ -134,24 +134,14 @@ static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct cli_options spec = { "", options, cli_take_flag, false };
 	const char *store = NULL;
 	struct cli_store cs;
 	bool full = false;
-	int c, r;
+	int r;
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == OPT_FULL)
-			full = true;
-		else
-			return cli_bad_option(cmd);
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+	if ((r = cli_parse_options(cmd, argc, argv, &spec, &store, &full)) != CLI_GO_ON)
+		return r;
 	if (cli_store_open(&cs, store, 0))
 		return CLI_FAIL;
 	print_summary(&cs, persist_boot_state(cs.s));

@@ -15,10 +15,36 @@ struct store_opts {
 	bool yes, force;
 };
 
-static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv,
-			    struct store_opts *o, bool formatting, int *done)
+enum { OPT_SIZE = 0x200 };
+
+static int take_format_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
 {
-	enum { OPT_SIZE = 0x200 };
+	struct store_opts *o = ctx;
+
+	switch (opt->code) {
+	case 'y':
+	case OPT_YES: o->yes = true; break;
+	case OPT_FORCE: o->force = true; break;
+	case OPT_SIZE:
+		if (cli_parse_size(opt->arg, &o->size) || !o->size)
+			return cli_usage_error(cmd, "--size wants a size like 16M, not '%s'", opt->arg);
+		break;
+	}
+	return 0;
+}
+
+/* check and repair know format's options only to say where they belong. */
+static int refuse_format_option(const struct cli_command *cmd, const struct cli_opt *opt,
+				void *ctx)
+{
+	(void)ctx;
+	return cli_usage_error(cmd, "%s only applies to `store format`", opt->name);
+}
+
+/* Returns CLI_GO_ON or an exit code. */
+static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv,
+			    struct store_opts *o, bool formatting)
+{
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
@@ -26,32 +52,11 @@ static int parse_store_opts(const struct cli_command *cmd, int argc, char **argv
 		{ "size", required_argument, NULL, OPT_SIZE },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	const struct cli_options spec = {
+		"y", options, formatting ? take_format_option : refuse_format_option, false
+	};
 
-	*done = 1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "y", options, NULL)) != -1) {
-		if (c == OPT_STORE)
-			o->store = optarg;
-		else if (c == OPT_HELP)
-			return cli_help(cmd);
-		else if (c == '?' || c == ':')
-			return cli_bad_option(cmd);
-		else if (!formatting)
-			return cli_usage_error(cmd, "%s only applies to `store format`",
-					       argv[optind - 1]);
-		else if (c == 'y' || c == OPT_YES)
-			o->yes = true;
-		else if (c == OPT_FORCE)
-			o->force = true;
-		else if (cli_parse_size(optarg, &o->size) || !o->size)
-			return cli_usage_error(cmd, "--size wants a size like 16M, not '%s'",
-					       optarg);
-	}
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, &o->store, o);
 }
 
 /* ---- format ---- */
@@ -88,14 +93,15 @@ static int format(struct cli_store *cs, const struct store_opts *o, bool created
 	int r;
 
 	if (!(cs->s = calloc(1, sizeof(*cs->s))))
-		return cli_error("out of memory; nothing was changed.");
+		return cli_out_of_memory("nothing was changed");
 	if (!created && refuse_existing(cs, o, cs->s))
 		return CLI_FAIL;
 	snprintf(question, sizeof(question), "This erases everything on %s", cs->where);
 	if (!created && !cli_confirm(question, o->yes))
 		return CLI_FAIL;
 	if (persist_linux_random_uuid(&uuid))
-		return cli_error("no random numbers for the store UUID; nothing was changed.");
+		return cli_error("no random numbers for the store UUID; nothing was changed. Try "
+				 "again in a moment.");
 	cli_store_port(cs, &port);
 	if ((r = persist_format(cs->s, &port, &uuid, NULL)))
 		return cli_store_error(cs, "formatting", r,
@@ -113,9 +119,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 	struct cli_store cs;
 	struct stat st;
 	bool created = false;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, true, &done);
+	int r = parse_store_opts(cmd, argc, argv, &o, true);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	if (!o.store)
 		return cli_usage_error(cmd, "say which store to format with --store PATH");
@@ -124,8 +130,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 				       o.store);
 	if (stat(o.store, &st) < 0 && errno == ENOENT) {
 		if (persist_linux_create_file(o.store, o.size ? o.size : PERSIST_DEFAULT_SIZE))
-			return cli_error("cannot create %s: %s; nothing was changed.", o.store,
-					 strerror(errno));
+			return cli_error("cannot create %s: %s; nothing was changed. Check that its "
+					 "folder exists and may be written, or pass another --store PATH.",
+					 o.store, strerror(errno));
 		created = true;
 	}
 	if (cli_port_open(&cs, o.store, true)) {
@@ -141,8 +148,9 @@ static int cmd_store_format(const struct cli_command *cmd, int argc, char **argv
 
 /* ---- check and repair ---- */
 
-static void print_report(const struct persist_report *r)
+static void print_report(const struct cli_store *cs, const struct persist_report *r)
 {
+	printf("store: %s\n", cs->where);
 	printf("superblocks:       %u of 2 damaged\n", r->bad_superblocks);
 	printf("boot-state copies: %u of 3 damaged%s\n", r->bad_state_copies,
 	       r->state_reset ? " (none valid: defaults in use)" : "");
@@ -151,23 +159,32 @@ static void print_report(const struct persist_report *r)
 	printf("log tail:          %s\n", r->torn_tail ? "torn (a write was cut short)" : "clean");
 }
 
-static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
+/* check and repair: their options (--store only), then the store. Returns
+ * CLI_GO_ON with cs open, or an exit code. */
+static int open_for_check(const struct cli_command *cmd, int argc, char **argv,
+			  struct cli_store *cs, unsigned flags)
 {
 	struct store_opts o = { 0 };
+	int r = parse_store_opts(cmd, argc, argv, &o, false);
+
+	if (r != CLI_GO_ON)
+		return r;
+	return cli_store_open(cs, o.store, flags) ? CLI_FAIL : CLI_GO_ON;
+}
+
+static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
+{
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+	int r = open_for_check(cmd, argc, argv, &cs, 0);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (cli_store_open(&cs, o.store, 0))
-		return CLI_FAIL;
 	r = persist_check(cs.s, &rep);
 	if (r && r != PERSIST_E_CORRUPT) {
-		r = cli_store_error(&cs, "checking", r, "nothing was changed");
+		r = cli_store_error(&cs, "checking", r, NULL);
 	} else {
-		printf("store: %s\n", cs.where);
-		print_report(&rep);
+		print_report(&cs, &rep);
 		if (r)
 			r = cli_error("the store on %s is damaged; nothing was changed. Run "
 				      "`recovery store repair --store %s`.",
@@ -180,22 +197,19 @@ static int cmd_store_check(const struct cli_command *cmd, int argc, char **argv)
 
 static int cmd_store_repair(const struct cli_command *cmd, int argc, char **argv)
 {
-	struct store_opts o = { 0 };
 	struct persist_report rep = { 0 };
 	struct cli_store cs;
-	int done, r = parse_store_opts(cmd, argc, argv, &o, false, &done);
+	char note[1200];
+	int r = open_for_check(cmd, argc, argv, &cs, PERSIST_OPEN_WRITE);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (cli_store_open(&cs, o.store, PERSIST_OPEN_WRITE))
-		return CLI_FAIL;
 	if ((r = persist_repair(cs.s, &rep))) {
-		r = cli_store_error(&cs, "repairing", r,
-				    "some structures may already be rewritten; run `recovery "
-				    "store check` to see what is left");
+		snprintf(note, sizeof(note), "some structures may already be rewritten; run "
+			 "`recovery store check --store %s` to see what is left", cs.path);
+		r = cli_store_error(&cs, "repairing", r, note);
 	} else {
-		printf("store: %s\n", cs.where);
-		print_report(&rep);
+		print_report(&cs, &rep);
 		printf("%u structure(s) rewritten\n", rep.repaired);
 	}
 	return cli_store_close(&cs) ? CLI_FAIL : r;

@@ -20,11 +20,44 @@ struct wd_opts {
 
 enum { OPT_DEVICE = 0x200, OPT_POLICY, OPT_TIMEOUT, OPT_PRETIMEOUT };
 
+/* What parse_wd_opts fills, and which of the watchdog options this
+ * command takes ("dptP": device, policy, timeout, pretimeout). */
+struct wd_parse {
+	struct wd_opts *o;
+	const char *allowed;
+};
+
+static int take_wd_option(const struct cli_command *cmd, const struct cli_opt *opt, void *ctx)
+{
+	const struct wd_parse *wp = ctx;
+	struct wd_opts *o = wp->o;
+	const char *key = opt->code == OPT_DEVICE ? "d" : opt->code == OPT_POLICY ? "p"
+			  : opt->code == OPT_TIMEOUT ? "t" : "P";
+	uint64_t v;
+
+	if (!strchr(wp->allowed, key[0]))
+		return cli_usage_error(cmd, "%s does not apply to `recovery watchdog %s`",
+				       opt->name, cmd->verb);
+	switch (opt->code) {
+	case OPT_DEVICE: o->device = opt->arg; break;
+	case OPT_POLICY: o->policy = opt->arg; break;
+	case OPT_TIMEOUT:
+	case OPT_PRETIMEOUT:
+		if (cli_parse_u64(opt->arg, &v) || v > PERSIST_WDT_TIMEOUT_MAX ||
+		    (opt->code == OPT_TIMEOUT && !v))
+			return cli_usage_error(cmd, "%s wants seconds (up to %u), not '%s'", opt->name,
+					       PERSIST_WDT_TIMEOUT_MAX, opt->arg);
+		*(opt->code == OPT_TIMEOUT ? &o->timeout : &o->pretimeout) = (int)v;
+		break;
+	}
+	return 0;
+}
+
 /* Options shared by the watchdog commands; `allowed` lists the ones this
- * command takes ("dptP": device, policy, timeout, pretimeout). Leaves
- * optind at the first operand. Returns 0 with *done = 0 to go on. */
+ * command takes (see struct wd_parse); only `policy` takes operands. Leaves
+ * optind at the first operand. Returns CLI_GO_ON or an exit code. */
 static int parse_wd_opts(const struct cli_command *cmd, int argc, char **argv, const char *allowed,
-			 struct wd_opts *o, int *done)
+			 struct wd_opts *o)
 {
 	static const struct option options[] = {
 		CLI_COMMON_OPTIONS,
@@ -34,37 +67,12 @@ static int parse_wd_opts(const struct cli_command *cmd, int argc, char **argv, c
 		{ "pretimeout", required_argument, NULL, OPT_PRETIMEOUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t v;
-	int c;
+	const struct cli_options spec = { "", options, take_wd_option,
+					  strcmp(cmd->verb, "policy") == 0 };
+	struct wd_parse wp = { o, allowed };
 
-	*done = 1;
 	o->timeout = o->pretimeout = -1;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		const char *key = c == OPT_DEVICE ? "d" : c == OPT_POLICY ? "p"
-			      : c == OPT_TIMEOUT ? "t" : c == OPT_PRETIMEOUT ? "P" : NULL;
-
-		if (key && !strchr(allowed, key[0]))
-			return cli_usage_error(cmd, "%s does not apply here", argv[optind - 1]);
-		switch (c) {
-		case OPT_STORE: o->store = optarg; break;
-		case OPT_HELP: return cli_help(cmd);
-		case OPT_DEVICE: o->device = optarg; break;
-		case OPT_POLICY: o->policy = optarg; break;
-		case OPT_TIMEOUT:
-		case OPT_PRETIMEOUT:
-			if (cli_parse_u64(optarg, &v) || v > PERSIST_WDT_TIMEOUT_MAX ||
-			    (c == OPT_TIMEOUT && !v))
-				return cli_usage_error(cmd, "%s wants seconds (up to %u), not '%s'",
-						       c == OPT_TIMEOUT ? "--timeout" : "--pretimeout",
-						       PERSIST_WDT_TIMEOUT_MAX, optarg);
-			*(c == OPT_TIMEOUT ? &o->timeout : &o->pretimeout) = (int)v;
-			break;
-		default: return cli_bad_option(cmd);
-		}
-	}
-	*done = 0;
-	return 0;
+	return cli_parse_options(cmd, argc, argv, &spec, &o->store, &wp);
 }
 
 static const char *policy_path(const struct wd_opts *o)
@@ -103,8 +111,13 @@ static int device_error(const char *dev, const char *what, int err)
 				 "watchdog run`); nothing was changed. Stop the daemon first.",
 				 dev);
 	if (err == -ENOTTY)
-		return cli_error("%s is not a watchdog device (%s); %s.", dev, strerror(-err), what);
-	return cli_error("%s: %s; %s.", dev, strerror(-err), what);
+		return cli_error("%s is not a watchdog device (%s); %s. Name the watchdog with "
+				 "--device DEV or `recovery watchdog policy set device DEV`.",
+				 dev, strerror(-err), what);
+	if (err == -EACCES || err == -EPERM)
+		return cli_error("%s: %s; %s. Run as root.", dev, strerror(-err), what);
+	return cli_error("%s: %s; %s. `recovery watchdog status` shows the device.", dev,
+			 strerror(-err), what);
 }
 
 /* Opens the device and makes sure it is a watchdog (closed again if not,
@@ -135,8 +148,7 @@ static void log_action(const struct wd_opts *o, const char *msg)
 	if (persist_linux_current_boot_id(NULL, getenv("KEEL_CMDLINE"), &boot_id))
 		boot_id = 0;
 	if ((r = persist_wdt_log(store, boot_id, PERSIST_LEVEL_NOTICE, msg)))
-		fprintf(stderr, "recovery: note: could not log this to the store on %s: %s\n", store,
-			persist_strerror(r));
+		cli_note("could not log this to the store on %s: %s", store, persist_strerror(r));
 }
 
 static void print_status(const char *dev, const struct persist_wdt_status *st, const char *how)
@@ -192,13 +204,11 @@ static int cmd_status(const struct cli_command *cmd, int argc, char **argv)
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char dir[300], text[PERSIST_WDT_MAX_CHECKS * 300 + 512];
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 	const char *dev;
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p))
 		return CLI_FAIL;
 	dev = device_of(&o, &p);
@@ -226,12 +236,10 @@ static int cmd_arm(const struct cli_command *cmd, int argc, char **argv)
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char msg[400];
-	int done, actual = -1, pre = 0, r = parse_wd_opts(cmd, argc, argv, "dptP", &o, &done);
+	int actual = -1, pre = 0, r = parse_wd_opts(cmd, argc, argv, "dptP", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p) || open_device(device_of(&o, &p), &w, &st))
 		return CLI_FAIL;
 	if (o.timeout < 0)
@@ -250,8 +258,7 @@ static int cmd_arm(const struct cli_command *cmd, int argc, char **argv)
 	if (r)
 		actual = st.timeout;
 	if (o.pretimeout && (r = persist_wdt_set_pretimeout(&w, o.pretimeout, &pre)))
-		fprintf(stderr, "recovery: note: %s takes no pretimeout (%s)\n", w.path,
-			strerror(-r));
+		cli_note("%s takes no pretimeout (%s)", w.path, strerror(-r));
 	persist_wdt_kick(&w);
 	persist_wdt_leave_armed(&w);
 	snprintf(msg, sizeof(msg), "armed %s by hand: timeout %d s, pretimeout %d s",
@@ -271,12 +278,10 @@ static int cmd_disarm_or_kick(const struct cli_command *cmd, int argc, char **ar
 	struct persist_wdt w;
 	struct wd_opts o = { 0 };
 	char msg[400];
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p) || open_device(device_of(&o, &p), &w, &st))
 		return CLI_FAIL;
 	if (disarm) {
@@ -303,9 +308,9 @@ static int cmd_policy(const struct cli_command *cmd, int argc, char **argv)
 	struct wd_opts o = { 0 };
 	char err[400], text[PERSIST_WDT_MAX_CHECKS * 300 + 512];
 	const char *action;
-	int done, r = parse_wd_opts(cmd, argc, argv, "p", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "p", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
 	action = optind < argc ? argv[optind++] : "show";
 	if (load_policy(&o, &p))
@@ -326,18 +331,49 @@ static int cmd_policy(const struct cli_command *cmd, int argc, char **argv)
 			return cli_usage_error(cmd, "unset wants KEY [VALUE]");
 		if (persist_wdt_policy_unset(&p, argv[optind],
 					     argc - optind == 2 ? argv[optind + 1] : NULL))
-			return cli_error("%s has no such setting '%s'; nothing was changed.",
+			return cli_error("%s has no such setting '%s'; nothing was changed. "
+					 "`recovery watchdog policy show` lists the settings.",
 					 policy_path(&o), argv[optind]);
 	} else {
 		return cli_usage_error(cmd, "unknown action '%s' (show, set or unset)", action);
 	}
 	if (persist_wdt_policy_validate(&p, err, sizeof(err)))
-		return cli_error("%s; %s was not changed.", err, policy_path(&o));
+		return cli_error("%s; %s was not changed. Set values that fit together.", err,
+				 policy_path(&o));
 	if ((r = persist_wdt_policy_save(policy_path(&o), &p)))
-		return cli_error("cannot write %s: %s; it was not changed.", policy_path(&o),
-				 strerror(-r));
+		return cli_error("cannot write %s: %s; it was not changed. Run as root, or pass "
+				 "--policy FILE for a file you may write.",
+				 policy_path(&o), strerror(-r));
 	persist_wdt_policy_format(&p, text, sizeof(text));
 	printf("saved %s:\n%s", policy_path(&o), text);
+	return CLI_OK;
+}
+
+/*
+ * The store the daemon logs to (NULL: none) and the boot id it runs in. A
+ * store named by --store must open like for every other command: if not,
+ * this says why and returns CLI_FAIL (the watchdog is not armed). Without
+ * --store the daemon also runs when no store is found or it does not open.
+ */
+static int daemon_store(const struct wd_opts *o, const char **store, uint64_t *boot_id)
+{
+	struct persist_store *s;
+	struct cli_store cs;
+
+	if (o->store) {
+		*store = o->store;
+		if (cli_store_open(&cs, o->store, 0))
+			return CLI_FAIL;
+		cli_current_boot_id(cs.s, boot_id);
+		return cli_store_close(&cs);
+	}
+	*store = cli_store_path(NULL, true);
+	if (*store && persist_linux_open(*store, 0, &s) == 0) {
+		cli_current_boot_id(s, boot_id);
+		persist_linux_close(s);
+	} else {
+		*store = NULL;
+	}
 	return CLI_OK;
 }
 
@@ -347,37 +383,24 @@ static int cmd_run(const struct cli_command *cmd, int argc, char **argv)
 	struct persist_wdt_daemon d = { 0 };
 	struct persist_wdt_result res;
 	struct wd_opts o = { 0 };
-	struct persist_store *s;
 	const char *store;
-	int done, r = parse_wd_opts(cmd, argc, argv, "dp", &o, &done);
+	int r = parse_wd_opts(cmd, argc, argv, "dp", &o);
 
-	if (done)
+	if (r != CLI_GO_ON)
 		return r;
-	if (optind < argc)
-		return cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
 	if (load_policy(&o, &p))
 		return CLI_FAIL;
 	d.policy = &p;
 	d.device = o.device;
-	if ((store = cli_store_path(o.store, o.store == NULL))) {
-		if ((r = persist_linux_open(store, 0, &s))) {
-			if (o.store)
-				return cli_error("cannot open the store on %s: %s; the watchdog was not "
-						 "armed.",
-						 store, persist_strerror(r));
-			store = NULL;
-		} else {
-			cli_current_boot_id(s, &d.boot_id);
-			persist_linux_close(s);
-		}
-	}
+	if (daemon_store(&o, &store, &d.boot_id))
+		return CLI_FAIL;
 	if (!store)
-		fprintf(stderr, "recovery: note: no persist store found; the watchdog runs without "
-				"logging and without a crash handler\n");
+		cli_note("no persist store found; the watchdog runs without logging and without a "
+			 "crash handler");
 	d.store_path = store;
 	if (store && (r = persist_crashhandler_install(store, "recovery watchdog run",
 						       PERSIST_SRC_WATCHDOG, d.boot_id)))
-		fprintf(stderr, "recovery: note: no crash handler (%s)\n", persist_strerror(r));
+		cli_note("no crash handler (%s)", persist_strerror(r));
 	r = persist_wdt_run(&d, &res);
 	persist_crashhandler_uninstall();
 	if (r)
