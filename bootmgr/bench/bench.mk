@@ -1,4 +1,5 @@
-# bootmgr/bench/ — `make bench`: Keel's boot manager against systemd-boot.
+# bootmgr/bench/ — `make bench`: Keel's boot manager against systemd-boot,
+# and both against the floor (floor.efi: LoadImage + StartImage, nothing else).
 #
 # Each bench disk boots probe.efi (\EFI\BOOT\BOOTX64.EFI), which notes the
 # TSC and starts \EFI\bench\loader.efi — Keel's bootmgr on one disk, Debian's
@@ -12,6 +13,7 @@ BENCH_DIR := $(B)/bootmgr/bench
 
 $(BENCH_DIR)/probe.so: $(B)/fw/bootmgr/bench/probe_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
 $(BENCH_DIR)/stop.so: $(B)/fw/bootmgr/bench/stop_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
+$(BENCH_DIR)/floor.so: $(B)/fw/bootmgr/bench/floor_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
 
 # systemd-boot from Debian's package, unpacked under $(B)/debs (never committed).
 SDBOOT_EFI := $(B)/debs/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi
@@ -45,6 +47,13 @@ $(BENCH_DIR)/sdboot.img: $(SDBOOT_EFI) $(BENCH_DISK_INPUTS)
 		--esp-uuid 4b45454c-0000-4000-8000-0000000000b5 \
 		$(BENCH_COMMON) $(SDBOOT_EFI)='\EFI\bench\loader.efi'
 
+# The floor: a chain-loader that only loads and starts the entry.
+$(BENCH_DIR)/floor.img: $(BENCH_DIR)/floor.efi $(BENCH_DISK_INPUTS)
+	@sh images/mkdisk.sh $@ --size 300 --esp-size 260 --label BENCH-FLR \
+		--disk-guid 4b45454c-0000-4000-8000-0000000000b6 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000b7 \
+		$(BENCH_COMMON) $(BENCH_DIR)/floor.efi='\EFI\bench\loader.efi'
+
 # The host side: statistics (unit-tested) and the runner.
 $(BENCH_DIR)/stats_test: $(BENCH_DIR)/stats.o $(BENCH_DIR)/stats_test.o $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
@@ -53,7 +62,8 @@ UNIT_TESTS += $(BENCH_DIR)/stats_test
 # The runner's disks, firmware and accelerator probe are prerequisites, so
 # `make bench` builds all of them before it runs.
 $(BENCH_DIR)/bench_run: $(BENCH_DIR)/bench_run.o $(BENCH_DIR)/stats.o $(B)/tests/qemu.o \
-		$(BENCH_DIR)/keel.img $(BENCH_DIR)/sdboot.img $(B)/recovery/recovery \
+		$(BENCH_DIR)/keel.img $(BENCH_DIR)/sdboot.img $(BENCH_DIR)/floor.img \
+		$(B)/recovery/recovery \
 		$(OVMF_CODE) $(B)/tests/accel
 	$(CC) $(HOST_LDFLAGS) $(filter %.o,$^) -o $@
 BENCHES += $(BENCH_DIR)/bench_run

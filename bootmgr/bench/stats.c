@@ -44,12 +44,13 @@ int bench_parse_marker(const char *line, bench_sample *out)
 		return -1;
 	m += strlen("KEEL-BENCH ");
 	if (field(m, "delta_tsc", &s.delta_tsc) || field(m, "delta_us", &s.delta_us) ||
-	    field(m, "tsc_hz", &s.tsc_hz) || s.tsc_hz == 0)
+	    field(m, "tsc_hz", &s.tsc_hz) || field(m, "load_tsc", &s.load_tsc) || s.tsc_hz == 0)
 		return -1;
 	us = (double)s.delta_tsc * 1e6 / (double)s.tsc_hz;
 	if (us - (double)s.delta_us > 1.0 || (double)s.delta_us - us > 1.0)
 		return -1;
 	s.ms = us / 1000.0;
+	s.load_ms = (double)s.load_tsc * 1e3 / (double)s.tsc_hz;
 	*out = s;
 	return 0;
 }

@@ -15,10 +15,12 @@ typedef struct bench_sample {
 	uint64_t delta_us;   /* the same in microseconds, as the guest converted it */
 	uint64_t tsc_hz;     /* the guest's calibrated TSC frequency */
 	double ms;           /* delta_tsc / tsc_hz, in milliseconds */
+	uint64_t load_tsc;   /* ticks the firmware took to load the boot manager */
+	double load_ms;      /* the same in milliseconds */
 } bench_sample;
 
 /*
- * Parses "KEEL-BENCH delta_tsc=N delta_us=N tsc_hz=N" found anywhere in
+ * Parses "KEEL-BENCH delta_tsc=N delta_us=N tsc_hz=N load_tsc=N" found anywhere in
  * `line`. Returns 0 and fills *out, or -1 (out untouched) if the marker is
  * missing, a field is absent or malformed, tsc_hz is 0, or delta_us does not
  * agree with delta_tsc / tsc_hz to within 1 µs (a garbled line).

@@ -14,14 +14,16 @@ TEST(marker_parses_and_converts_from_ticks)
 
 	/* 2.5 GHz: 250,000,000 ticks are 100 ms. */
 	REQUIRE(bench_parse_marker("KEEL-BENCH delta_tsc=250000000 delta_us=100000 "
-				   "tsc_hz=2500000000", &s) == 0);
+				   "tsc_hz=2500000000 load_tsc=12500000", &s) == 0);
 	CHECK(s.delta_tsc == 250000000u);
 	CHECK(s.delta_us == 100000u);
 	CHECK(s.tsc_hz == 2500000000u);
 	CHECK(near(s.ms, 100.0));
+	CHECK(s.load_tsc == 12500000u);
+	CHECK(near(s.load_ms, 5.0));
 	/* Console noise before the marker and a trailing CR are fine. */
-	REQUIRE(bench_parse_marker("\x1b[0mKEEL-BENCH delta_tsc=3000 delta_us=1 tsc_hz=3000000000\r",
-				   &s) == 0);
+	REQUIRE(bench_parse_marker("\x1b[0mKEEL-BENCH delta_tsc=3000 delta_us=1 tsc_hz=3000000000 "
+				   "load_tsc=0\r", &s) == 0);
 	CHECK(near(s.ms, 0.001));
 }
 
@@ -30,15 +32,24 @@ TEST(marker_rejects_missing_malformed_and_inconsistent_fields)
 	bench_sample s = { .delta_tsc = 7 };
 
 	CHECK(bench_parse_marker("KEEL-BOOTMGR version=0.1.0", &s) == -1);
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 tsc_hz=1000000", &s) == -1);
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=100 tsc_hz=0", &s) == -1);
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=1x0 delta_us=100 tsc_hz=1000000", &s) == -1);
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=-1 tsc_hz=1000000", &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 tsc_hz=1000000 load_tsc=1", &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=100 tsc_hz=1000000", &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=100 tsc_hz=0 load_tsc=1", &s) ==
+	      -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=1x0 delta_us=100 tsc_hz=1000000 load_tsc=1",
+				 &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=-1 tsc_hz=1000000 load_tsc=1",
+				 &s) == -1);
 	/* "xdelta_us" is not "delta_us". */
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 xdelta_us=100 tsc_hz=1000000", &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 xdelta_us=100 tsc_hz=1000000 load_tsc=1",
+				 &s) == -1);
 	/* 100 ticks at 1 MHz are 100 µs, not 250: a garbled line. */
-	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=250 tsc_hz=1000000", &s) == -1);
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=250 tsc_hz=1000000 load_tsc=1",
+				 &s) == -1);
 	CHECK(s.delta_tsc == 7u); /* untouched on failure */
+	/* The same line, well formed, parses. */
+	CHECK(bench_parse_marker("KEEL-BENCH delta_tsc=100 delta_us=100 tsc_hz=1000000 load_tsc=1",
+				 &s) == 0);
 }
 
 TEST(summary_of_odd_and_even_counts)

@@ -2,10 +2,13 @@
 /*
  * stop.efi — the finish line of the boot manager benchmark: the one entry
  * the boot manager under test starts. It reads the TSC first thing, then
- * the value probe.efi left before starting the boot manager, and prints
+ * the values probe.efi left before loading and before starting the boot
+ * manager, and prints
  *
- *   KEEL-BENCH delta_tsc=N delta_us=N tsc_hz=N
+ *   KEEL-BENCH delta_tsc=N delta_us=N tsc_hz=N load_tsc=N
  *
+ * (delta: boot manager started -> this program started; load_tsc: the
+ * firmware loading the boot manager's file, before that)
  * on the console (which reaches the serial port), then powers off. The TSC
  * frequency is calibrated here, inside the guest, against the firmware's
  * timer (Boot Services Stall): the median of three 50 ms windows.
@@ -44,27 +47,32 @@ int keel_efi_main(void)
 {
 	uint64_t end = bench_rdtsc();
 	static const kefi_guid vendor = KEEL_VENDOR_GUID_BYTES;
+	const volatile uint64_t *tsc;
 	uint8_t raw[8];
 	size_t size = sizeof(raw);
-	uint64_t start, hz;
+	uint64_t load, start, hz;
 	int r = kefi_var_get(&vendor, KEEL_BENCH_VAR_TSC, raw, &size);
 
-	if (r != KEFI_OK || size != sizeof(raw)) {
+	if (r != KEFI_OK || size != sizeof(raw) || !get_le64(raw)) {
 		kefi_printf("KEEL-FAIL bench stop: no start time in the variable %s (%s); was "
 			    "this program started by probe.efi through a boot manager?\n",
 			    KEEL_BENCH_VAR_TSC, r != KEFI_OK ? kefi_strerror(r) : "wrong size");
 		kefi_power_off();
 	}
-	start = get_le64(raw);
+	tsc = (const volatile uint64_t *)(uintptr_t)get_le64(raw);
+	load = tsc[0];
+	start = tsc[1];
 	hz = tsc_hz();
-	if (end <= start || hz == 0) {
-		kefi_printf("KEEL-FAIL bench stop: the TSC did not advance (start=%llu end=%llu "
-			    "hz=%llu); no figure\n", (unsigned long long)start,
-			    (unsigned long long)end, (unsigned long long)hz);
+	if (!load || start < load || end <= start || hz == 0) {
+		kefi_printf("KEEL-FAIL bench stop: the TSC did not advance (load=%llu start=%llu "
+			    "end=%llu hz=%llu); no figure\n", (unsigned long long)load,
+			    (unsigned long long)start, (unsigned long long)end,
+			    (unsigned long long)hz);
 		kefi_power_off();
 	}
-	kefi_printf(KEEL_BENCH_MARKER "%llu delta_us=%llu tsc_hz=%llu\n",
+	kefi_printf(KEEL_BENCH_MARKER "%llu delta_us=%llu tsc_hz=%llu load_tsc=%llu\n",
 		    (unsigned long long)(end - start),
-		    (unsigned long long)((end - start) * 1000000u / hz), (unsigned long long)hz);
+		    (unsigned long long)((end - start) * 1000000u / hz), (unsigned long long)hz,
+		    (unsigned long long)(start - load));
 	kefi_power_off();
 }
