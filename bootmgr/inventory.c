@@ -51,33 +51,45 @@ static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
 	return buf;
 }
 
+/* The usual layout: the header at LBA 1, 128 entries of 128 bytes from
+ * LBA 2. Both come in one transfer; each device read is a slow call. */
+#define GPT_USUAL_ENTRIES_BYTES (128u * 128u)
+
 /* Prints the partitions of one disk from its primary GPT. */
 static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick *pick)
 {
 	struct part_ctx ctx = { .disk = index, .pick = pick };
 	char guid[PERSIST_GUID_STRING_LEN + 1];
-	uint8_t *hdr_block = read_blocks(d, 1, 1);
+	size_t ahead = GPT_USUAL_ENTRIES_BYTES / d->block_size;
+	uint8_t *blocks = d->last_lba > ahead + 1 ? read_blocks(d, 1, 1 + ahead) : NULL;
 	uint8_t *entries = NULL;
 	gpt_header h;
 	size_t n_blocks;
 	int r;
 
-	if (!hdr_block) {
+	if (!blocks) { /* a tiny disk, or the long read failed: the header alone */
+		ahead = 0;
+		blocks = read_blocks(d, 1, 1);
+	}
+	if (!blocks) {
 		kefi_printf("KEEL-GPT disk=%zu status=unreadable\n", index);
 		return;
 	}
-	r = gpt_header_decode(hdr_block, d->block_size, &h);
-	kefi_free(hdr_block);
+	r = gpt_header_decode(blocks, d->block_size, &h);
 	if (r != GPT_OK) {
 		kefi_printf("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
+		kefi_free(blocks);
 		return;
 	}
 	kefi_printf("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
 		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
 	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
-	if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
-	    !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
+	if (h.entries_lba == 2 && n_blocks <= ahead) {
+		entries = blocks + d->block_size; /* read with the header */
+	} else if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
+		   !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
 		kefi_printf("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
+		kefi_free(blocks);
 		return;
 	}
 	r = gpt_entries_foreach(&h, entries, n_blocks * d->block_size, print_partition, &ctx);
@@ -89,7 +101,9 @@ static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick
 	if (r != GPT_OK)
 		kefi_printf("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
 			    gpt_strerror(r));
-	kefi_free(entries);
+	if (entries != blocks + d->block_size)
+		kefi_free(entries);
+	kefi_free(blocks);
 }
 
 void inventory_disks(struct persist_pick *pick)
@@ -112,5 +126,13 @@ void inventory_disks(struct persist_pick *pick)
 		disks++;
 	}
 	kefi_printf("KEEL-DISKS count=%zu\n", disks);
+	/* The persist partition's own device, so that opening the store needs
+	 * no second walk over every handle. */
+	for (size_t i = 0; pick->found && i < n; i++)
+		if (devs[i].partition && persist_guid_equal(&devs[i].part_uuid, &pick->uuid)) {
+			pick->dev = devs[i];
+			pick->have_dev = true;
+			break;
+		}
 	kefi_free(devs);
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "efi/kefi.h"
 #include "libpersist/guid.h"
 
 /*
@@ -20,6 +21,8 @@ struct persist_pick {
 	bool on_self_disk;
 	persist_guid uuid;
 	persist_guid self_uuid; /* PARTUUID of bootmgr's own ESP (zero if unknown) */
+	bool have_dev;          /* the firmware exposes it as a block device: */
+	kefi_block dev;         /* that device */
 };
 
 /* Prints every disk and its partitions; fills *pick (self_uuid set by the

@@ -111,7 +111,9 @@ static void open_store(void)
 		return;
 	}
 	persist_guid_to_string(&bm->pick.uuid, uuid);
-	r = store ? persist_efi_port(&bm->pe, &bm->pick.uuid, &port) : PERSIST_E_NOMEM;
+	r = !store ? PERSIST_E_NOMEM
+	    : !bm->pick.have_dev ? PERSIST_E_NOTFOUND
+				 : persist_efi_port(&bm->pe, &bm->pick.dev, &port);
 	if (r == 0)
 		r = persist_open(store, &port, PERSIST_OPEN_WRITE | PERSIST_OPEN_HINT);
 	if (r != 0) {

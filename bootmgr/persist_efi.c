@@ -80,33 +80,21 @@ static uint64_t pe_now_mono(void *ctx)
 	return kefi_time_us();
 }
 
-int persist_efi_port(struct persist_efi *pe, const persist_guid *uuid, struct persist_port *port)
+int persist_efi_port(struct persist_efi *pe, const kefi_block *dev, struct persist_port *port)
 {
-	kefi_block *devs;
-	size_t n;
-	int ret = PERSIST_E_NOTFOUND;
-
-	if (kefi_block_list(&devs, &n) != KEFI_OK)
-		return PERSIST_E_IO;
-	for (size_t i = 0; i < n; i++) {
-		if (!devs[i].partition || !persist_guid_equal(&devs[i].part_uuid, uuid) ||
-		    PERSIST_BLOCK_SIZE % devs[i].block_size)
-			continue;
-		pe->dev = devs[i];
-		pe->meta = NULL;
-		*port = (struct persist_port){
-			.ctx = pe,
-			.read = pe_read,
-			.write = pe_write,
-			.flush = pe_flush,
-			.size = pe_size,
-			.block_size = pe_block_size,
-			.now_wall = pe_now_wall,
-			.now_mono = pe_now_mono,
-		};
-		ret = 0;
-		break;
-	}
-	kefi_free(devs);
-	return ret;
+	if (!dev->partition || PERSIST_BLOCK_SIZE % dev->block_size)
+		return PERSIST_E_UNSUPPORTED;
+	pe->dev = *dev;
+	pe->meta = NULL;
+	*port = (struct persist_port){
+		.ctx = pe,
+		.read = pe_read,
+		.write = pe_write,
+		.flush = pe_flush,
+		.size = pe_size,
+		.block_size = pe_block_size,
+		.now_wall = pe_now_wall,
+		.now_mono = pe_now_mono,
+	};
+	return 0;
 }

@@ -19,10 +19,10 @@ struct persist_efi {
 };
 
 /*
- * Finds the Block I/O device of the partition whose PARTUUID is `uuid` and
- * fills *port so libpersist reads and writes it. Returns 0, or
- * PERSIST_E_NOTFOUND if the firmware exposes no such partition.
+ * Fills *port so libpersist reads and writes the partition `dev` (a Block
+ * I/O device, see kefi_block_list()). Returns 0, or PERSIST_E_UNSUPPORTED
+ * if its block size does not divide the store's.
  */
-int persist_efi_port(struct persist_efi *pe, const persist_guid *uuid, struct persist_port *port);
+int persist_efi_port(struct persist_efi *pe, const kefi_block *dev, struct persist_port *port);
 
 #endif

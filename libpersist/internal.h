@@ -128,12 +128,14 @@ bool persist_entry_is_bad(const struct persist_boot_state *st, const struct pers
 /* Builtins: inlined word-wise in the firmware build (see bm_memcpy). */
 static inline void pz_copy(void *dst, const void *src, size_t n)
 {
-	__builtin_memcpy(dst, src, n);
+	if (n) /* memcpy's pointers must be valid even for 0 bytes */
+		__builtin_memcpy(dst, src, n);
 }
 
 static inline void pz_zero(void *dst, size_t n)
 {
-	__builtin_memset(dst, 0, n);
+	if (n)
+		__builtin_memset(dst, 0, n);
 }
 
 static inline int pz_cmp(const void *a, const void *b, size_t n)

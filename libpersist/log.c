@@ -478,13 +478,17 @@ static int start_segment(struct persist_store *s)
 	s->head_off = SEG_HDR;
 	s->blk_no = 0;
 	s->last_crc = h.crc;
+	/* The first segment of an empty ring has no old life that a chain cut
+	 * short could be mixed with: the next commit writes its header with
+	 * the records and makes both durable together (a write and a flush
+	 * less on a new store's first boot). */
+	if (first) {
+		s->blk_dirty = true;
+		return 0;
+	}
 	if ((r = write_head_block(s)))
 		return r;
-	/* The first segment of an empty ring has no old life that a chain cut
-	 * short could be mixed with: the next commit makes its header and
-	 * records durable together (one flush less on a new store's first
-	 * boot). */
-	return first ? 0 : persist_log_commit(s);
+	return persist_log_commit(s);
 }
 
 static uint32_t max_record(const struct persist_store *s)

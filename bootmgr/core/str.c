@@ -7,12 +7,14 @@
  * under emulation than a byte loop; on the host they call the C library. */
 void bm_memcpy(void *dst, const void *src, size_t n)
 {
-	__builtin_memcpy(dst, src, n);
+	if (n) /* memcpy's pointers must be valid even for 0 bytes */
+		__builtin_memcpy(dst, src, n);
 }
 
 void bm_memset(void *dst, int c, size_t n)
 {
-	__builtin_memset(dst, c, n);
+	if (n)
+		__builtin_memset(dst, c, n);
 }
 
 int bm_memcmp(const void *a, const void *b, size_t n)
