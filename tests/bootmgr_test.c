@@ -451,3 +451,51 @@ TEST(sample_os_unhealthy_update_falls_back_after_three_deadlines)
 {
 	fallback_story("unhealthy", "services", "keel.watchdog=6 keel.golden_deadline=12", NULL);
 }
+
+/*
+ * The menu's `e` key: the command line of the selected entry is edited for
+ * one boot (typed over the serial console, erasing with both codes a
+ * Backspace key sends, BS and DEL, and with a keel.boot_id= the user cannot
+ * inject), the started program receives the
+ * edited line with Keel's own words, and the next boot, with no key
+ * pressed, starts the entry with its own options again.
+ */
+TEST(menu_edit_key_changes_the_command_line_for_one_boot)
+{
+	const char *a = "build/tests/bm-edit-a.img";
+	const char *persist = "keel.persist=PARTUUID=4b45454c-0000-4000-8000-0000000000a3";
+	vm_config cfg = { .name = "bm-edit", .disks = { { a, VM_BUS_NVME, false } } };
+	char want[256];
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(esp_put(a, ESP_FILES "e-loader.conf", "/loader/loader.conf") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU shown entries=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), " selected=1 timeout=3") != NULL);
+	CHECK(menu_number(v, "a") == 1);
+	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+	CHECK(vm_send(v, "e") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU editing", 30) == 0);
+	CHECK(vm_send(v, " edited-xyzz\b\x7f keel.boot_id=99\r") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=edit", 30) == 0);
+	snprintf(want, sizeof(want),
+		 "options=\"entry-a dump-loader-vars edited-xy keel.boot_id=1 %s\"", persist);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted %s\n", want);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+
+	/* No key: the countdown runs out and the entry's own line is used. */
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=timeout", 120) == 0);
+	snprintf(want, sizeof(want), "options=\"entry-a dump-loader-vars keel.boot_id=2 %s\"",
+		 persist);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted %s\n", want);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+}
