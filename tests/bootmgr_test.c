@@ -453,6 +453,49 @@ TEST(sample_os_unhealthy_update_falls_back_after_three_deadlines)
 }
 
 /*
+ * A unified kernel image (Type #2, \EFI\Linux\*.efi) built from Debian's
+ * systemd-boot EFI stub with the sample OS's kernel and initramfs: found by
+ * its PE sections, titled from its .osrel, booted with no key pressed; the
+ * kernel gets the image's .cmdline with Keel's words appended (so console
+ * output and the halt after golden come from .cmdline), and the sample OS
+ * reaches golden for the boot id bootmgr gave it.
+ */
+TEST(unified_kernel_image_boots_with_its_embedded_command_line)
+{
+	const char *u = "build/tests/bm-uki.img";
+	vm_config cfg = { .name = "bm-uki", .watchdog = true,
+			  .disks = { { u, VM_BUS_VIRTIO, false } } };
+	char cmdline[512], want[700];
+	vm *v;
+
+	/* The command line as the build put it into the image. */
+	REQUIRE(run("objcopy -O binary --only-section=.cmdline build/tests/sample-os-uki.efi "
+		    "/dev/stdout") == 0);
+	snprintf(cmdline, sizeof(cmdline), "%.500s", out);
+	REQUIRE(strstr(cmdline, "console=ttyS0") != NULL);
+	REQUIRE(copy_disk("build/tests/bm-u.img", u) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", u) == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=keel-sample-os kind=uki ", 120) == 0);
+	CHECK(strstr(vm_last_line(v), " version=1.2-uki ") != NULL);
+	CHECK(strstr(vm_last_line(v), " title=\"Keel sample OS (unified kernel image)\"") != NULL);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=keel-sample-os boot_id=1 ", 60) == 0);
+	snprintf(want, sizeof(want), "Kernel command line: %s keel.boot_id=1 "
+		 "keel.persist=PARTUUID=4b45454c-0000-4000-8000-0000000000e3", cmdline);
+	CHECK(vm_expect(v, "Kernel command line: ", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted \"%s\"\n", want);
+	CHECK(vm_expect(v, "KEEL-OS boot_id=1 source=cmdline", 60) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=1", 90) == 0);
+	CHECK(vm_expect(v, "KEEL-OS shutdown action=poweroff reason=halt_after_golden", 30) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", u), 0);
+	CHECK(strstr(out, "last-known-good: keel-sample-os") != NULL);
+}
+
+/*
  * The menu's `e` key: the command line of the selected entry is edited for
  * one boot (typed over the serial console, erasing with both codes a
  * Backspace key sends, BS and DEL, and with a keel.boot_id= the user cannot
