@@ -30,7 +30,12 @@ static void announce(const struct menu *m)
 	kefi_printf("KEEL-MENU ready\n");
 }
 
-/* A one-line editor; returns true if confirmed with Enter. */
+/*
+ * A one-line editor; returns true if confirmed with Enter. Text is only
+ * appended or erased at the end, so Delete erases like Backspace: on a serial
+ * console the Backspace key sends DEL (0x7f), which the firmware's terminal
+ * driver reports as the Delete key.
+ */
 static bool edit_line(char *buf, size_t size)
 {
 	size_t len = 0;
@@ -50,7 +55,7 @@ static bool edit_line(char *buf, size_t size)
 		}
 		if (k == 0x1b)
 			return false;
-		if ((k == '\b' || k == 0x7f) && len) {
+		if ((k == '\b' || k == 0x7f || k == KEFI_KEY_DELETE) && len) {
 			buf[--len] = '\0';
 			kefi_printf("\b \b");
 		} else if (k >= 0x20 && k < 0x7f && len + 1 < size) {

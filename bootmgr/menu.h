@@ -8,7 +8,8 @@
  *   KEEL-MENU shown entries=N selected=K timeout=T
  *   KEEL-MENU-ENTRY n=K id=ID state="..." title="..."
  *   KEEL-MENU ready
- *   KEEL-MENU chosen n=K id=ID by=key|timeout|digit
+ *   KEEL-MENU editing             (after `e`: the line editor waits for keys)
+ *   KEEL-MENU chosen n=K id=ID by=key|timeout|digit|edit
  */
 #ifndef KEEL_BOOTMGR_MENU_H
 #define KEEL_BOOTMGR_MENU_H

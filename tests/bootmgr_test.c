@@ -43,6 +43,12 @@ static int esp_put(const char *img, const char *src, const char *dst)
 	return run("mcopy -o -i %s@@1M %s ::%s 2>&1", img, src, dst);
 }
 
+/* The file names in an ESP folder, one per line, into `out`. */
+static int esp_list(const char *img, const char *dir)
+{
+	return run("mdir -b -i %s@@1M ::%s 2>&1", img, dir);
+}
+
 /* The menu number of entry `id`, from the KEEL-MENU-ENTRY lines. */
 static int menu_number(vm *v, const char *id)
 {
@@ -282,6 +288,61 @@ static int write_efivar(const char *dir, const char *name, const char *hex)
 }
 
 /*
+ * Reads the Boot Loader Interface variables next.efi prints with
+ * `dump-loader-vars` ("KEEL-TEST var name=N data=HEX" up to "KEEL-TEST vars
+ * end"), calling each() for every one. Returns how many, or -1 if the list
+ * did not end or each() failed.
+ */
+static int read_loader_vars(vm *v, int (*each)(const char *name, const char *hex, void *ctx),
+			    void *ctx)
+{
+	int n = 0;
+
+	for (;;) {
+		char name[64], hex[1100];
+		if (vm_expect(v, "KEEL-TEST v", 30) != 0)
+			return -1;
+		if (strstr(vm_last_line(v), "vars end"))
+			return n;
+		if (sscanf(vm_last_line(v), "KEEL-TEST var name=%63s data=%1099s", name, hex) != 2)
+			continue;
+		if (each(name, hex, ctx) != 0)
+			return -1;
+		n++;
+	}
+}
+
+/* The text of a UTF-16LE string variable, for read_loader_vars(). */
+struct var_text {
+	const char *name;
+	char text[256];
+	bool found;
+};
+
+static int find_var_text(const char *name, const char *hex, void *ctx)
+{
+	struct var_text *t = ctx;
+	size_t n = 0;
+
+	if (strcmp(name, t->name) != 0)
+		return 0;
+	for (const char *h = hex; h[0] && h[1] && h[2] && h[3] && n + 1 < sizeof(t->text); h += 4) {
+		unsigned lo, hi;
+		if (sscanf(h, "%2x%2x", &lo, &hi) != 2 || (lo == 0 && hi == 0))
+			break;
+		t->text[n++] = hi || lo > 0x7e ? '?' : (char)lo;
+	}
+	t->text[n] = '\0';
+	t->found = true;
+	return 0;
+}
+
+static int put_efivar(const char *name, const char *hex, void *dir)
+{
+	return write_efivar(dir, name, hex);
+}
+
+/*
  * `bootctl status` from Debian's systemd-boot package reads the Boot Loader
  * Interface variables bootmgr set. The started test program prints them; the
  * host puts them into an efivarfs-shaped folder and runs bootctl with that
@@ -292,7 +353,7 @@ TEST(bootctl_status_shows_keel_variables)
 	const char *a = "build/tests/bm-bootctl-a.img", *dir = "build/tests/bm-efivars";
 	vm_config cfg = { .name = "bm-bootctl", .disks = { { a, VM_BUS_NVME, false } } };
 	char keys[8];
-	int n, vars = 0;
+	int n, vars;
 	vm *v;
 
 	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
@@ -306,15 +367,7 @@ TEST(bootctl_status_shows_keel_variables)
 	snprintf(keys, sizeof(keys), "%d", n);
 	CHECK(vm_send(v, keys) == 0);
 	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
-	for (;;) {
-		char name[64], hex[1100];
-		if (vm_expect(v, "KEEL-TEST v", 30) != 0 || strstr(vm_last_line(v), "vars end"))
-			break;
-		if (sscanf(vm_last_line(v), "KEEL-TEST var name=%63s data=%1099s", name, hex) == 2) {
-			CHECK(write_efivar(dir, name, hex) == 0);
-			vars++;
-		}
-	}
+	vars = read_loader_vars(v, put_efivar, (void *)dir);
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
 	vm_free(v);
 	CHECK(vars >= 10);
@@ -450,4 +503,175 @@ TEST(sample_os_panic_update_falls_back_after_three_panics)
 TEST(sample_os_unhealthy_update_falls_back_after_three_deadlines)
 {
 	fallback_story("unhealthy", "services", "keel.watchdog=6 keel.golden_deadline=12", NULL);
+}
+
+/*
+ * A unified kernel image (Type #2, \EFI\Linux\*.efi) built from Debian's
+ * systemd-boot EFI stub with the sample OS's kernel and initramfs: found by
+ * its PE sections, titled from its .osrel, booted with no key pressed; the
+ * kernel gets the image's .cmdline with Keel's words appended (so console
+ * output and the halt after golden come from .cmdline), and the sample OS
+ * reaches golden for the boot id bootmgr gave it.
+ */
+TEST(unified_kernel_image_boots_with_its_embedded_command_line)
+{
+	const char *u = "build/tests/bm-uki.img";
+	vm_config cfg = { .name = "bm-uki", .watchdog = true,
+			  .disks = { { u, VM_BUS_VIRTIO, false } } };
+	char cmdline[512], want[700];
+	vm *v;
+
+	/* The command line as the build put it into the image. */
+	REQUIRE(run("objcopy -O binary --only-section=.cmdline build/tests/sample-os-uki.efi "
+		    "/dev/stdout") == 0);
+	snprintf(cmdline, sizeof(cmdline), "%.500s", out);
+	REQUIRE(strstr(cmdline, "console=ttyS0") != NULL);
+	REQUIRE(copy_disk("build/tests/bm-u.img", u) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", u) == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=keel-sample-os kind=uki ", 120) == 0);
+	CHECK(strstr(vm_last_line(v), " version=1.2-uki ") != NULL);
+	CHECK(strstr(vm_last_line(v), " title=\"Keel sample OS (unified kernel image)\"") != NULL);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=keel-sample-os boot_id=1 ", 60) == 0);
+	snprintf(want, sizeof(want), "Kernel command line: %s keel.boot_id=1 "
+		 "keel.persist=PARTUUID=4b45454c-0000-4000-8000-0000000000e3", cmdline);
+	CHECK(vm_expect(v, "Kernel command line: ", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted \"%s\"\n", want);
+	CHECK(vm_expect(v, "KEEL-OS boot_id=1 source=cmdline", 60) == 0);
+	CHECK(vm_expect(v, "KEEL-OS stage=golden boot_id=1", 90) == 0);
+	CHECK(vm_expect(v, "KEEL-OS shutdown action=poweroff reason=halt_after_golden", 30) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", u), 0);
+	CHECK(strstr(out, "last-known-good: keel-sample-os") != NULL);
+}
+
+/* One boot of next.efi from entry `id`: returns LoaderBootCountPath as it
+ * printed it ("" if unset), or NULL if the boot went otherwise. */
+static const char *boot_count_path(vm *v, const char *id, const char *word)
+{
+	static struct var_text t;
+	char marker[160];
+
+	t = (struct var_text){ .name = "LoaderBootCountPath" };
+	snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=%s ", id);
+	if (vm_expect(v, marker, 120) != 0 || vm_expect(v, "KEEL-TEST next.efi started", 30) != 0)
+		return NULL;
+	if (!strstr(vm_last_line(v), word) || read_loader_vars(v, find_var_text, &t) < 0) {
+		vm_report(v, "the wrong program started, or it printed no variables");
+		return NULL;
+	}
+	return vm_wait_exit(v, 30) == VM_EXIT_POWEROFF ? t.text : NULL;
+}
+
+/*
+ * systemd's boot counting in file names (Boot Loader Specification): an
+ * entry file counted+1.conf is renamed to counted+0-1.conf before it boots,
+ * and LoaderBootCountPath tells the started system where it is now. With 0
+ * tries left it is bad: listed after the good entry, which boots by itself
+ * (Keel's own count, one failure of three, would still pick it). Chosen by
+ * hand it still boots, counting one more try done.
+ */
+TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
+{
+	const char *f = "build/tests/bm-counted.img";
+	vm_config cfg = { .name = "bm-counted", .disks = { { f, VM_BUS_NVME, false } } };
+	const char *path;
+	char keys[8];
+	int n;
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-f.img", f) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", f) == 0);
+	REQUIRE(esp_put(f, ESP_FILES "counted.conf", "/loader/entries/counted+1.conf") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v);
+
+	/* Boot 1: the newest entry, with one try left, is the default. */
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=counted kind=efi ", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOTCOUNT file=\\loader\\entries\\counted+0-1.conf", 30) == 0);
+	path = boot_count_path(v, "counted", "entry-counted");
+	CHECK(path && strcmp(path, "\\loader\\entries\\counted+0-1.conf") == 0);
+	if (path)
+		printf("  LoaderBootCountPath=%s\n", path);
+	CHECK_EQ_INT(esp_list(f, "/loader/entries"), 0);
+	CHECK(strstr(out, "/counted+0-1.conf\n") != NULL);
+	CHECK(strstr(out, "/counted+1.conf") == NULL);
+
+	/* Boot 2: no tries left, so it sorts last and the good entry boots. */
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=old kind=efi ", 120) == 0);
+	CHECK(vm_expect(v, "KEEL-ENTRY n=2 id=counted kind=efi ", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old ", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 30) == 0);
+	CHECK(strstr(vm_last_line(v), "entry-old") != NULL);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	CHECK_EQ_INT(esp_list(f, "/loader/entries"), 0);
+	CHECK(strstr(out, "/counted+0-1.conf\n") != NULL);
+
+	/* Boot 3: chosen in the menu, the bad entry boots: 0 left, 2 done. */
+	REQUIRE(esp_put(f, ESP_FILES "a-loader.conf", "/loader/loader.conf") == 0);
+	REQUIRE(vm_boot(v) == 0);
+	n = menu_number(v, "counted");
+	CHECK(n >= 1 && n <= 9);
+	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+	snprintf(keys, sizeof(keys), "%d", n);
+	CHECK(vm_send(v, keys) == 0);
+	path = boot_count_path(v, "counted", "entry-counted");
+	CHECK(path && strcmp(path, "\\loader\\entries\\counted+0-2.conf") == 0);
+	vm_free(v);
+	CHECK_EQ_INT(esp_list(f, "/loader/entries"), 0);
+	CHECK(strstr(out, "/counted+0-2.conf\n") != NULL);
+	CHECK(strstr(out, "/counted+0-1.conf") == NULL);
+}
+
+/*
+ * The menu's `e` key: the command line of the selected entry is edited for
+ * one boot (typed over the serial console, erasing with both codes a
+ * Backspace key sends, BS and DEL, and with a keel.boot_id= the user cannot
+ * inject), the started program receives the
+ * edited line with Keel's own words, and the next boot, with no key
+ * pressed, starts the entry with its own options again.
+ */
+TEST(menu_edit_key_changes_the_command_line_for_one_boot)
+{
+	const char *a = "build/tests/bm-edit-a.img";
+	const char *persist = "keel.persist=PARTUUID=4b45454c-0000-4000-8000-0000000000a3";
+	vm_config cfg = { .name = "bm-edit", .disks = { { a, VM_BUS_NVME, false } } };
+	char want[256];
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(esp_put(a, ESP_FILES "e-loader.conf", "/loader/loader.conf") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU shown entries=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), " selected=1 timeout=3") != NULL);
+	CHECK(menu_number(v, "a") == 1);
+	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+	CHECK(vm_send(v, "e") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU editing", 30) == 0);
+	CHECK(vm_send(v, " edited-xyzz\b\x7f keel.boot_id=99\r") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=edit", 30) == 0);
+	snprintf(want, sizeof(want),
+		 "options=\"entry-a dump-loader-vars edited-xy keel.boot_id=1 %s\"", persist);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted %s\n", want);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+
+	/* No key: the countdown runs out and the entry's own line is used. */
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=timeout", 120) == 0);
+	snprintf(want, sizeof(want), "options=\"entry-a dump-loader-vars keel.boot_id=2 %s\"",
+		 persist);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	if (!CHECK(strstr(vm_last_line(v), want) != NULL))
+		printf("  wanted %s\n", want);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
 }

@@ -97,6 +97,25 @@ $(B)/tests/bm-f.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/next.efi images/mkdisk.
 		tests/bootmgr-esp/f-loader.conf='\loader\loader.conf' \
 		tests/bootmgr-esp/old.conf='\loader\entries\old.conf'
 
+# Disk U: Keel's ESP (hidden menu) whose only installation is a unified
+# kernel image of the sample OS, built from Debian's systemd-boot EFI stub
+# (the package bench.mk fetches) by images/mkuki.sh, and a persist partition.
+SDBOOT_STUB := $(dir $(SDBOOT_EFI))linuxx64.efi.stub
+UKI_CMDLINE := console=ttyS0 loglevel=6 panic=5 keel.watchdog=10 keel.halt_after_golden=1
+$(B)/tests/sample-os-uki.efi: images/mkuki.sh tests/bootmgr-esp/uki.osrel $(SDBOOT_EFI) \
+		$(SOS_IMG)/sample-os.vmlinuz $(SOS_IMG)/sample-os.initrd
+	@sh images/mkuki.sh $@ --stub $(SDBOOT_STUB) --osrel tests/bootmgr-esp/uki.osrel \
+		--cmdline '$(UKI_CMDLINE)' --linux $(SOS_IMG)/sample-os.vmlinuz \
+		--initrd $(SOS_IMG)/sample-os.initrd
+$(B)/tests/bm-u.img: $(B)/bootmgr/bootmgr.efi $(B)/tests/sample-os-uki.efi images/mkdisk.sh \
+		tests/bootmgr-esp/f-loader.conf
+	@sh images/mkdisk.sh $@ --label KEEL-U --disk-guid 4b45454c-0000-4000-8000-0000000000e1 \
+		--esp-uuid 4b45454c-0000-4000-8000-0000000000e2 \
+		--part $(PERSIST_TYPE_GUID):4b45454c-0000-4000-8000-0000000000e3:16:persist \
+		$(B)/bootmgr/bootmgr.efi='\EFI\BOOT\BOOTX64.EFI' \
+		$(B)/tests/sample-os-uki.efi='\EFI\Linux\keel-sample-os.efi' \
+		tests/bootmgr-esp/f-loader.conf='\loader\loader.conf'
+
 # bootctl from Debian's systemd-boot package (for `bootctl status`).
 $(B)/tests/bootctl.stamp: images/fetch-deb.sh
 	@sh images/fetch-deb.sh systemd-boot $(B)/tests/systemd-boot
@@ -106,6 +125,7 @@ $(B)/tests/bootmgr_test: $(B)/tests/bootmgr_test.o $(HARNESS_OBJS) $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 SYSTEM_TESTS += $(B)/tests/bootmgr_test
 SYSTEM_TEST_INPUTS += $(B)/tests/bm-a.img $(B)/tests/bm-b.img $(B)/tests/bm-c.img \
-	$(B)/tests/bm-f.img $(B)/tests/bootctl.stamp $(B)/images/sample-os-hang.img \
+	$(B)/tests/bm-f.img $(B)/tests/bm-u.img $(B)/tests/bootctl.stamp \
+	$(B)/images/sample-os-hang.img \
 	$(B)/images/sample-os-panic.img $(B)/images/sample-os-unhealthy.img
-DEBIAN_PACKAGES += mtools util-linux
+DEBIAN_PACKAGES += mtools util-linux binutils
