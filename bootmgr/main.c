@@ -224,6 +224,8 @@ static void describe_states(void)
 			continue;
 		if (e && e->bad)
 			kfmt_snprintf(s, cap, "bad: %u failed attempts", e->failed);
+		else if (it->flags & BM_F_BAD)
+			kfmt_snprintf(s, cap, "bad: boot counter in its file name at 0");
 		else if (st && bm_streq(st->lkg, it->id))
 			kfmt_snprintf(s, cap, "last-known-good");
 		else if (e && e->failed)
@@ -236,6 +238,16 @@ static void describe_states(void)
 	}
 }
 
+/* An entry choose() left out because its file-name counter ran out is
+ * bad, not missing: the notice says so. */
+static void bad_by_file_name(int *skip, const char *id)
+{
+	int i = id[0] ? bm_entries_find(bm->list.entries, id) : -1;
+
+	if (*skip == PERSIST_SKIP_MISSING && i >= 0 && (bm->list.entries->e[i].flags & BM_F_BAD))
+		*skip = PERSIST_SKIP_BAD;
+}
+
 /* Index into list.items of the entry to boot automatically, or SIZE_MAX. */
 static size_t choose(bool *fallback)
 {
@@ -245,8 +257,12 @@ static size_t choose(bool *fallback)
 
 	*fallback = false;
 	bm->notice[0] = '\0';
+	/* Left out: what failed to load in this power-on, and entries whose
+	 * file-name boot counter ran out (bad by systemd's rule, which the
+	 * persist store does not see). Both stay in the menu. */
 	for (size_t i = 0; i < bm->n_ids; i++)
-		if (!bm->failed_now[bm->id_item[i]]) {
+		if (!bm->failed_now[bm->id_item[i]] &&
+		    !(bm->list.entries->e[bm->id_item[i]].flags & BM_F_BAD)) {
 			map[n] = bm->id_item[i];
 			ids[n++] = bm->ids[i];
 		}
@@ -262,6 +278,9 @@ static size_t choose(bool *fallback)
 	if (persist_boot_choose(bm->store, ids, n, bm->default_id[0] ? bm->default_id : NULL, &c) !=
 	    0)
 		return n ? map[0] : SIZE_MAX;
+	bad_by_file_name(&c.default_skip, c.default_id);
+	bad_by_file_name(&c.oneshot_skip, c.oneshot_id);
+	bad_by_file_name(&c.lkg_skip, c.lkg_id);
 	if (c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
 	    c.reason == PERSIST_CHOSE_RECOVERY || c.oneshot_skip != PERSIST_SKIP_NONE) {
 		persist_choice_describe(bm->store, &c, ids, bm->notice, sizeof(bm->notice));
@@ -330,11 +349,18 @@ static void before_start(void *ctx)
 		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start));
 }
 
-/* systemd's boot counting names: rename before the boot, tell the OS. */
-static void count_in_file_name(const struct bm_entry *it)
+/*
+ * systemd's boot counting names: rename before the boot, tell the OS. The
+ * entry follows its file: a later boot in this power-on renames the new
+ * name, and a unified kernel image (the counted file is the image itself)
+ * is started under the name it now has.
+ */
+static void count_in_file_name(struct bm_entry *it)
 {
 	char next[BM_FILE_NAME_MAX], path[BM_PATH_MAX + 32];
 	void *vol = bm->list.volumes[it->volume].handle;
+	struct bm_bootcount bc;
+	bool is_image;
 	int r;
 
 	if (!(it->flags & BM_F_COUNTING)) {
@@ -345,6 +371,7 @@ static void count_in_file_name(const struct bm_entry *it)
 				   sizeof(next)) < 0)
 		return;
 	kfmt_snprintf(path, sizeof(path), "%s\\%s", it->source_dir, it->source_name);
+	is_image = bm_strcaseeq(path, it->path);
 	r = kefi_file_rename(vol, path, next);
 	if (r != KEFI_OK) {
 		kefi_printf("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
@@ -352,6 +379,14 @@ static void count_in_file_name(const struct bm_entry *it)
 		return;
 	}
 	bm_bootcount_path(it->source_dir, next, path, sizeof(path));
+	bm_strlcpy(it->source_name, sizeof(it->source_name), next);
+	if (is_image)
+		bm_strlcpy(it->path, sizeof(it->path), path);
+	if (bm_bootcount_parse(next, it->kind == BM_KIND_UKI ? ".efi" : ".conf", &bc) == 0 &&
+	    bc.counting) {
+		it->tries_left = bc.left;
+		it->tries_done = bc.done;
+	}
 	bli_set_boot_count_path(path);
 	kefi_printf("KEEL-BOOTCOUNT file=%s\n", path);
 }
@@ -384,7 +419,7 @@ static void add_initrd_words(const struct bm_entry *it, void *vol, char *cmdline
 
 /* Starts an OS entry or another system's loader. Returns false if it could
  * not be loaded (the attempt then counts as failed). */
-static bool boot_item(const struct bm_entry *it, const char *edited, const char *why)
+static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 {
 	char *cmdline = bm->cmdline;
 	struct start_ctx sc = { .it = it };
@@ -417,7 +452,6 @@ static bool boot_item(const struct bm_entry *it, const char *edited, const char 
 	kfmt_snprintf(idtext, sizeof(idtext), "%llu", (unsigned long long)sc.boot_id);
 	if (sc.boot_id)
 		kefi_var_set(&keel_vendor, KEEL_VAR_BOOT_ID, idtext, bm_strlen(idtext), false);
-	img.path = it->path;
 	if (it->kind != BM_KIND_FOREIGN) {
 		count_in_file_name(it);
 		if (bm_cmdline_build(cmdline, CMDLINE_MAX, it->options, edited, sc.boot_id,
@@ -429,6 +463,7 @@ static bool boot_item(const struct bm_entry *it, const char *edited, const char 
 		add_initrd_words(it, img.volume, cmdline, CMDLINE_MAX);
 		img.cmdline = cmdline;
 	}
+	img.path = it->path; /* after a boot counter's rename */
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	if (boot_start(&img, before_start, &sc, &err, &what, &status) == BOOT_LOAD_FAILED) {
 		kefi_printf("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->id,

@@ -528,11 +528,15 @@ TEST(unified_kernel_image_boots_with_its_embedded_command_line)
 	REQUIRE(strstr(cmdline, "console=ttyS0") != NULL);
 	REQUIRE(copy_disk("build/tests/bm-u.img", u) == 0);
 	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", u) == 0);
+	/* With a boot counter in its name, as a distribution installs it. */
+	REQUIRE(run("mren -i %s@@1M ::/EFI/Linux/keel-sample-os.efi "
+		    "::/EFI/Linux/keel-sample-os+3.efi 2>&1", u) == 0);
 	v = vm_new(&cfg);
 	REQUIRE(v && vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=keel-sample-os kind=uki ", 120) == 0);
 	CHECK(strstr(vm_last_line(v), " version=1.2-uki ") != NULL);
 	CHECK(strstr(vm_last_line(v), " title=\"Keel sample OS (unified kernel image)\"") != NULL);
+	CHECK(vm_expect(v, "KEEL-BOOTCOUNT file=\\EFI\\Linux\\keel-sample-os+2-1.efi", 60) == 0);
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=keel-sample-os boot_id=1 ", 60) == 0);
 	snprintf(want, sizeof(want), "Kernel command line: %s keel.boot_id=1 "
 		 "keel.persist=PARTUUID=4b45454c-0000-4000-8000-0000000000e3", cmdline);
@@ -546,6 +550,8 @@ TEST(unified_kernel_image_boots_with_its_embedded_command_line)
 	vm_free(v);
 	CHECK_EQ_INT(run(RECOVERY " status --store %s 2>&1", u), 0);
 	CHECK(strstr(out, "last-known-good: keel-sample-os") != NULL);
+	CHECK_EQ_INT(esp_list(u, "/EFI/Linux"), 0);
+	CHECK(strstr(out, "/keel-sample-os+2-1.efi\n") && !strstr(out, "/keel-sample-os+3.efi"));
 }
 
 /* One boot of next.efi from entry `id`: returns LoaderBootCountPath as it
@@ -571,8 +577,9 @@ static const char *boot_count_path(vm *v, const char *id, const char *word)
  * entry file counted+1.conf is renamed to counted+0-1.conf before it boots,
  * and LoaderBootCountPath tells the started system where it is now. With 0
  * tries left it is bad: listed after the good entry, which boots by itself
- * (Keel's own count, one failure of three, would still pick it). Chosen by
- * hand it still boots, counting one more try done.
+ * (Keel's own count, one failure of three, would still pick it), also when
+ * loader.conf pins it as default. Chosen by hand it still boots, counting
+ * one more try done.
  */
 TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
 {
@@ -608,6 +615,20 @@ TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old ", 30) == 0);
 	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 30) == 0);
 	CHECK(strstr(vm_last_line(v), "entry-old") != NULL);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	CHECK_EQ_INT(esp_list(f, "/loader/entries"), 0);
+	CHECK(strstr(out, "/counted+0-1.conf\n") != NULL);
+	/* 'old' is a good system: the host plays it and reports golden. */
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
+
+	/* Pinned as default, the bad entry is still not started by itself;
+	 * the notice calls it bad, not missing, and its file keeps its name. */
+	REQUIRE(run("printf 'timeout 0\\ndefault counted\\n' >build/tests/bm-counted.conf") == 0);
+	REQUIRE(esp_put(f, "build/tests/bm-counted.conf", "/loader/loader.conf") == 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), "default 'counted' is bad") != NULL);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old ", 30) == 0);
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
 	CHECK_EQ_INT(esp_list(f, "/loader/entries"), 0);
 	CHECK(strstr(out, "/counted+0-1.conf\n") != NULL);
