@@ -10,6 +10,10 @@
 #define ENTRIES_DIR "\\loader\\entries"
 #define UKI_DIR "\\EFI\\Linux"
 #define ENTRY_FILES_MAX 64
+/* Slots the entry list starts with (it grows by doubling, up to
+ * BM_ENTRIES_MAX): one or two systems and the built-in items fit; the
+ * discovery test (eight entries on four disks) makes it grow. */
+#define DISCOVER_FIRST_SLOTS 6
 
 /* Other systems' loaders, by the path their installers use. */
 static const struct {
@@ -35,20 +39,38 @@ static bool has_suffix(const char *s, const char *suffix)
 }
 
 
+/* Doubles the list's storage (up to BM_ENTRIES_MAX); false if it cannot. */
+static bool grow(struct bm_list *l)
+{
+	struct bm_entries *list = l->entries;
+	uint32_t cap = list->cap * 2 < BM_ENTRIES_MAX ? list->cap * 2 : BM_ENTRIES_MAX;
+	struct bm_entry *more;
+
+	if (cap <= list->cap || !(more = kefi_alloc(cap * sizeof(*more))))
+		return false;
+	bm_memcpy(more, list->e, list->n * sizeof(*more));
+	kefi_free(list->e);
+	list->e = more;
+	list->cap = cap;
+	return true;
+}
+
 static void add(struct bm_list *l, const struct bm_entry *e)
 {
 	int r = bm_entries_add(l->entries, e);
 
+	if (r == BM_E_FULL && grow(l))
+		r = bm_entries_add(l->entries, e);
 	if (r == 0)
 		return;
 	l->skipped++;
-	kefi_printf("KEEL-ENTRY-SKIP id=%s fs=%u reason=\"%s\"\n", e->id, e->volume,
+	kefi_marker("KEEL-ENTRY-SKIP id=%s fs=%u reason=\"%s\"\n", e->id, e->volume,
 		    r == 1 ? "duplicate" : bm_strerror(r));
 }
 
 static void skip(struct bm_list *l, const char *file, size_t vol, const char *why)
 {
-	kefi_printf("KEEL-ENTRY-SKIP file=%s fs=%zu reason=\"%s\"\n", file, vol, why);
+	kefi_marker("KEEL-ENTRY-SKIP file=%s fs=%zu reason=\"%s\"\n", file, vol, why);
 	l->skipped++;
 }
 
@@ -98,7 +120,7 @@ static void scan_entries(struct bm_list *l, size_t vol, uint64_t deadline)
 		if (files[i].dir || !has_suffix(files[i].name, ".conf"))
 			continue;
 		if (kefi_time_us() > deadline) {
-			kefi_printf("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\" "
+			kefi_marker("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\" "
 				    "left=%zu\n", vol, n - i);
 			l->skipped += n - i;
 			break;
@@ -241,7 +263,7 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	if (efi_dir_has(&efi, "Linux"))
 		scan_ukis(l, vol, deadline);
 	if (kefi_time_us() > deadline) {
-		kefi_printf("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
+		kefi_marker("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
 		kefi_free(efi.dirs);
 		return;
 	}
@@ -283,30 +305,32 @@ static const char *kind_name(const struct bm_entry *e)
 
 int discover(struct bm_list *l)
 {
+	struct bm_entry *slots;
 	int r;
 	size_t self = SIZE_MAX;
 
 	bm_memset(l, 0, sizeof(*l));
 	l->entries = kefi_alloc(sizeof(*l->entries));
+	slots = kefi_alloc(DISCOVER_FIRST_SLOTS * sizeof(*slots));
 	l->scratch = kefi_alloc(sizeof(*l->scratch));
 	l->bls = kefi_alloc(sizeof(*l->bls));
-	if (!l->entries || !l->scratch || !l->bls)
+	if (!l->entries || !slots || !l->scratch || !l->bls)
 		return KEFI_ENOMEM;
-	bm_entries_init(l->entries);
+	bm_entries_init(l->entries, slots, DISCOVER_FIRST_SLOTS);
 	r = kefi_volume_list(&l->volumes, &l->n_volumes);
 	if (r != KEFI_OK) {
-		kefi_printf("KEEL-DISCOVER error=\"%s\"\n", kefi_strerror(r));
+		kefi_marker("KEEL-DISCOVER error=\"%s\"\n", kefi_strerror(r));
 		l->n_volumes = 0;
 	}
 	for (size_t i = 0; i < l->n_volumes; i++) {
 		const persist_guid *g = &l->volumes[i].part_uuid;
 		char uuid[PERSIST_GUID_STRING_LEN + 1];
-		kefi_printf("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
+		kefi_marker("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
 			    l->volumes[i].part_number,
 			    persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
 			    l->volumes[i].self, l->volumes[i].label[0] ? l->volumes[i].label : "-");
 	}
-	kefi_printf("KEEL-FSES count=%zu\n", l->n_volumes);
+	kefi_marker("KEEL-FSES count=%zu\n", l->n_volumes);
 	/* Its own file system first: its entries win over duplicates. */
 	for (size_t v = 0; v < l->n_volumes; v++)
 		if (l->volumes[v].self) {
@@ -323,11 +347,11 @@ int discover(struct bm_list *l)
 	bm_entries_sort(l->entries);
 	for (uint32_t i = 0; i < l->entries->n; i++) {
 		const struct bm_entry *e = &l->entries->e[i];
-		kefi_printf("KEEL-ENTRY n=%u id=%s kind=%s fs=%u version=%s title=\"%s\"\n", i + 1,
+		kefi_marker("KEEL-ENTRY n=%u id=%s kind=%s fs=%u version=%s title=\"%s\"\n", i + 1,
 			    e->id, kind_name(e), e->volume, e->version[0] ? e->version : "-",
 			    e->title);
 	}
-	kefi_printf("KEEL-DISCOVER entries=%u skipped=%zu filesystems=%zu\n", l->entries->n,
+	kefi_marker("KEEL-DISCOVER entries=%u skipped=%zu filesystems=%zu\n", l->entries->n,
 		    l->skipped, l->n_volumes);
 	return KEFI_OK;
 }

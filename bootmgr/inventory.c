@@ -32,7 +32,7 @@ static int print_partition(const gpt_partition *p, void *ctx)
 	char type[PERSIST_GUID_STRING_LEN + 1], uuid[PERSIST_GUID_STRING_LEN + 1];
 
 	note_partition(c, p);
-	kefi_printf("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
+	kefi_marker("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
 		    c->disk, p->number, persist_guid_to_string(&p->type, type),
 		    persist_guid_to_string(&p->uuid, uuid), (unsigned long long)p->first_lba,
 		    (unsigned long long)p->last_lba, p->name[0] ? p->name : "-");
@@ -72,23 +72,23 @@ static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick
 		blocks = read_blocks(d, 1, 1);
 	}
 	if (!blocks) {
-		kefi_printf("KEEL-GPT disk=%zu status=unreadable\n", index);
+		kefi_marker("KEEL-GPT disk=%zu status=unreadable\n", index);
 		return;
 	}
 	r = gpt_header_decode(blocks, d->block_size, &h);
 	if (r != GPT_OK) {
-		kefi_printf("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
+		kefi_marker("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
 		kefi_free(blocks);
 		return;
 	}
-	kefi_printf("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
+	kefi_marker("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
 		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
 	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
 	if (h.entries_lba == 2 && n_blocks <= ahead) {
 		entries = blocks + d->block_size; /* read with the header */
 	} else if (h.entries_lba > d->last_lba || n_blocks > d->last_lba - h.entries_lba + 1 ||
 		   !(entries = read_blocks(d, h.entries_lba, n_blocks))) {
-		kefi_printf("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
+		kefi_marker("KEEL-GPT disk=%zu status=entries-unreadable\n", index);
 		kefi_free(blocks);
 		return;
 	}
@@ -99,7 +99,7 @@ static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick
 		pick->uuid = ctx.first_persist;
 	}
 	if (r != GPT_OK)
-		kefi_printf("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
+		kefi_marker("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
 			    gpt_strerror(r));
 	if (entries != blocks + d->block_size)
 		kefi_free(entries);
@@ -113,19 +113,19 @@ void inventory_disks(struct persist_pick *pick)
 	int r = kefi_block_list(&devs, &n);
 
 	if (r != KEFI_OK) {
-		kefi_printf("KEEL-DISKS error=\"%s\"\n", kefi_strerror(r));
+		kefi_marker("KEEL-DISKS error=\"%s\"\n", kefi_strerror(r));
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (devs[i].partition)
 			continue;
-		kefi_printf("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
+		kefi_marker("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
 			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
 			    devs[i].removable, devs[i].path);
 		inventory_gpt(&devs[i], disks, pick);
 		disks++;
 	}
-	kefi_printf("KEEL-DISKS count=%zu\n", disks);
+	kefi_marker("KEEL-DISKS count=%zu\n", disks);
 	/* The persist partition's own device, so that opening the store needs
 	 * no second walk over every handle. */
 	for (size_t i = 0; pick->found && i < n; i++)

@@ -89,9 +89,9 @@ static void flush_notes(void)
 		return;
 	r = persist_log_commit(bm->store);
 	if (r)
-		kefi_printf("KEEL-PERSIST-LOG status=failed reason=\"%s\"\n", persist_strerror(r));
+		kefi_marker("KEEL-PERSIST-LOG status=failed reason=\"%s\"\n", persist_strerror(r));
 	else if (!said)
-		kefi_printf("KEEL-PERSIST-LOG status=ok\n"); /* this start's records are durable */
+		kefi_marker("KEEL-PERSIST-LOG status=ok\n"); /* this start's records are durable */
 	said = said || r == 0;
 }
 
@@ -104,7 +104,7 @@ static void open_store(void)
 	int r;
 
 	if (!bm->pick.found) {
-		kefi_printf("KEEL-PERSIST status=missing reason=\"no partition of type %s\"\n",
+		kefi_marker("KEEL-PERSIST status=missing reason=\"no partition of type %s\"\n",
 			    PERSIST_PART_TYPE_TEXT);
 		kefi_printf("Keel: warning: no persist partition; booting without boot counting "
 			    "or fallback.\n");
@@ -117,7 +117,7 @@ static void open_store(void)
 	if (r == 0)
 		r = persist_open(store, &port, PERSIST_OPEN_WRITE | PERSIST_OPEN_HINT);
 	if (r != 0) {
-		kefi_printf("KEEL-PERSIST status=unusable uuid=%s reason=\"%s\"\n", uuid,
+		kefi_marker("KEEL-PERSIST status=unusable uuid=%s reason=\"%s\"\n", uuid,
 			    persist_strerror(r));
 		kefi_printf("Keel: warning: the persist partition cannot be used (%s); booting "
 			    "without boot counting or fallback. Nothing on it was changed. Repair "
@@ -127,15 +127,15 @@ static void open_store(void)
 		return;
 	}
 	bm->store = store;
-	kefi_printf("KEEL-PERSIST status=ok uuid=%s\n", uuid);
+	kefi_marker("KEEL-PERSIST status=ok uuid=%s\n", uuid);
 	note(PERSIST_LEVEL_INFO, "bootmgr %s started", KEEL_VERSION);
 	/* The previous attempt, if it never reached golden, failed: count it
 	 * before choosing, so a third failure is never started a fourth time. */
 	r = persist_boot_conclude(store);
 	if (r < 0)
-		kefi_printf("KEEL-PERSIST status=degraded reason=\"%s\"\n", persist_strerror(r));
+		kefi_marker("KEEL-PERSIST status=degraded reason=\"%s\"\n", persist_strerror(r));
 	else if (r > 0)
-		kefi_printf("KEEL-ATTEMPT-FAILED previous attempt never reached golden\n");
+		kefi_marker("KEEL-ATTEMPT-FAILED previous attempt never reached golden\n");
 }
 
 static void load_config(void)
@@ -153,8 +153,11 @@ static void load_config(void)
 		kefi_free(text);
 		if (r < 0 || diag.n_notes) {
 			bm_diag_format(&diag, "loader.conf", why, sizeof(why));
-			kefi_printf("KEEL-CONFIG status=%s detail=\"%s\"\n", r < 0 ? "ignored" : "notes",
+			kefi_marker("KEEL-CONFIG status=%s detail=\"%s\"\n", r < 0 ? "ignored" : "notes",
 				    why);
+			kefi_printf("Keel: %s%s\n", why,
+				    r < 0 ? "; the file is ignored, defaults apply. Fix " LOADER_CONF
+					    " on this ESP." : "");
 			if (r < 0)
 				bm_loader_conf_init(&bm->conf);
 		}
@@ -162,7 +165,7 @@ static void load_config(void)
 	bm->timeout_override = -1;
 	if ((t = bli_take_timeout_oneshot()) >= 0 || (t = bli_timeout()) >= 0)
 		bm->timeout_override = t;
-	kefi_printf("KEEL-CONFIG timeout=%d menu=%d tries=%u default=%s\n",
+	kefi_marker("KEEL-CONFIG timeout=%d menu=%d tries=%u default=%s\n",
 		    bm->timeout_override >= 0 ? bm->timeout_override : (int)bm->conf.timeout_sec,
 		    bm->conf.menu, bm->conf.tries,
 		    bm->conf.default_pattern[0] ? bm->conf.default_pattern : "-");
@@ -185,7 +188,7 @@ static void load_requests(void)
 	int r;
 
 	if (bli_take_oneshot(id, sizeof(id))) {
-		kefi_printf("KEEL-ONESHOT id=%s source=LoaderEntryOneShot\n", id);
+		kefi_marker("KEEL-ONESHOT id=%s source=LoaderEntryOneShot\n", id);
 		if (bm->store && persist_boot_set_oneshot(bm->store, id) == 0)
 			note(PERSIST_LEVEL_INFO, "one-shot entry '%s' requested", id);
 		else
@@ -204,7 +207,7 @@ static void load_requests(void)
 		bm_strlcpy(bm->default_id, sizeof(bm->default_id), bm->list.entries->e[r].id);
 		return;
 	}
-	kefi_printf("KEEL-CONFIG warning=\"default '%s' matches no entry\"\n",
+	kefi_marker("KEEL-CONFIG warning=\"default '%s' matches no entry\"\n",
 		    bm->conf.default_pattern);
 }
 
@@ -312,7 +315,9 @@ static void show_status(void *ctx)
 	void *buf;
 
 	(void)ctx;
-	kefi_printf("Keel boot manager %s: status\nKEEL-STATUS begin\n\n", KEEL_VERSION);
+	kefi_printf("Keel boot manager %s: status\n", KEEL_VERSION);
+	kefi_marker("KEEL-STATUS begin\n");
+	kefi_printf("\n");
 	if (!bm->store) {
 		kefi_printf("  No usable persist partition: no attempts or log to show.\n");
 		return;
@@ -345,7 +350,7 @@ static void before_start(void *ctx)
 	struct start_ctx *sc = ctx;
 
 	bli_set_selected(sc->it->id);
-	kefi_printf("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu\n", sc->it->id,
+	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu\n", sc->it->id,
 		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start));
 }
 
@@ -374,7 +379,7 @@ static void count_in_file_name(struct bm_entry *it)
 	is_image = bm_strcaseeq(path, it->path);
 	r = kefi_file_rename(vol, path, next);
 	if (r != KEFI_OK) {
-		kefi_printf("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
+		kefi_marker("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
 			    kefi_strerror(r));
 		return;
 	}
@@ -388,7 +393,7 @@ static void count_in_file_name(struct bm_entry *it)
 		it->tries_done = bc.done;
 	}
 	bli_set_boot_count_path(path);
-	kefi_printf("KEEL-BOOTCOUNT file=%s\n", path);
+	kefi_marker("KEEL-BOOTCOUNT file=%s\n", path);
 }
 
 /* Kernels older than 5.8 cannot fetch their initrd through Load File 2;
@@ -411,7 +416,7 @@ static void add_initrd_words(const struct bm_entry *it, void *vol, char *cmdline
 			bm_buf_str(&b, " initrd=");
 			bm_buf_str(&b, it->initrd[i]);
 		}
-		kefi_printf("KEEL-BOOT initrd=cmdline reason=\"kernel without Load File 2 "
+		kefi_marker("KEEL-BOOT initrd=cmdline reason=\"kernel without Load File 2 "
 			    "initrd support\"\n");
 	}
 	kefi_free(hdr);
@@ -436,14 +441,16 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 		     (unsigned long long)persist_boot_state(bm->store)->next_boot_id);
 		int r = persist_boot_begin_attempt(bm->store, it->id, &sc.boot_id);
 		if (r != 0) {
-			kefi_printf("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->id,
+			kefi_marker("KEEL-ATTEMPT status=failed id=%s reason=\"%s\"\n", it->id,
 				    persist_strerror(r));
 			flush_notes();
 		} else {
-			kefi_printf("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
-				    (unsigned long long)sc.boot_id);
 			persist_set_boot_id(bm->store, sc.boot_id);
 			flush_notes(); /* nothing left to write: no flush happens */
+			kefi_marker("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
+				    (unsigned long long)sc.boot_id);
+			kefi_marker("KEEL-TIME phase=attempt elapsed_us=%llu\n",
+				    (unsigned long long)(kefi_time_us() - t_start));
 		}
 	} else if (bm->store) {
 		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->id, why);
@@ -456,7 +463,7 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 		count_in_file_name(it);
 		if (bm_cmdline_build(cmdline, CMDLINE_MAX, it->options, edited, sc.boot_id,
 				     bm->pick.found ? &bm->pick.uuid : NULL) < 0)
-			kefi_printf("KEEL-BOOT warning=\"command line too long or invalid; "
+			kefi_marker("KEEL-BOOT warning=\"command line too long or invalid; "
 				    "starting with none\"\n");
 		for (uint32_t i = 0; i < it->n_initrd && i < BOOT_INITRD_MAX; i++)
 			img.initrds[img.n_initrds++] = it->initrd[i];
@@ -466,7 +473,7 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 	img.path = it->path; /* after a boot counter's rename */
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	if (boot_start(&img, before_start, &sc, &err, &what, &status) == BOOT_LOAD_FAILED) {
-		kefi_printf("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->id,
+		kefi_marker("KEEL-BOOT status=load-failed id=%s file=%s reason=\"%s\"\n", it->id,
 			    what, kefi_strerror(err));
 		kefi_printf("Keel: cannot load %s of '%s': %s. Counted as a failed attempt; "
 			    "trying the next entry.\n", what, it->title, kefi_strerror(err));
@@ -475,7 +482,7 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 		flush_notes();
 		return false;
 	}
-	kefi_printf("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->id,
+	kefi_marker("KEEL-BOOT status=returned id=%s efi_status=0x%llx\n", it->id,
 		    (unsigned long long)status);
 	note(PERSIST_LEVEL_WARNING, "'%s' returned to the boot manager (status 0x%llx)", it->id,
 	     (unsigned long long)status);
@@ -513,7 +520,7 @@ static bool want_menu(int *timeout)
 
 static void run_builtin(const struct bm_entry *it)
 {
-	kefi_printf("KEEL-BOOT status=builtin id=%s\n", it->id);
+	kefi_marker("KEEL-BOOT status=builtin id=%s\n", it->id);
 	note(PERSIST_LEVEL_NOTICE, "'%s' chosen", it->id);
 	flush_notes();
 	if (it->kind == BM_KIND_FIRMWARE) {
@@ -523,7 +530,7 @@ static void run_builtin(const struct bm_entry *it)
 	}
 	if (it->kind == BM_KIND_REBOOT)
 		kefi_reboot();
-	kefi_printf("KEEL-POWEROFF\n");
+	kefi_marker("KEEL-POWEROFF\n");
 	kefi_power_off();
 }
 
@@ -541,13 +548,14 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 		describe_states();
 		if (fallback) {
-			kefi_printf("KEEL-FALLBACK reason=\"%s\"\n", bm->notice);
+			kefi_marker("KEEL-FALLBACK reason=\"%s\"\n", bm->notice);
+			kefi_printf("Keel: %s\n", bm->notice);
 			note(PERSIST_LEVEL_WARNING, "fallback: %s", bm->notice);
 			why = "fallback";
 		} else if (bm->notice[0])
-			kefi_printf("KEEL-CHOICE note=\"%s\"\n", bm->notice);
+			kefi_marker("KEEL-CHOICE note=\"%s\"\n", bm->notice);
 		if (pick == SIZE_MAX) {
-			kefi_printf("KEEL-CHOICE none reason=\"no entry can boot automatically\"\n");
+			kefi_marker("KEEL-CHOICE none reason=\"no entry can boot automatically\"\n");
 			show_menu = true;
 			timeout = -1;
 		}
@@ -603,23 +611,23 @@ int keel_efi_main(void)
 	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
 	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
 	 * and wear the flash. The persist partition keeps the history. */
-	kefi_printf("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
+	kefi_marker("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
 	bli_announce(t0);
-	kefi_printf("KEEL-TIME phase=start elapsed_us=%llu\n",
+	kefi_marker("KEEL-TIME phase=start elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
 	kefi_self_partuuid(&bm->pick.self_uuid);
 	inventory_disks(&bm->pick);
-	kefi_printf("KEEL-TIME phase=inventory elapsed_us=%llu\n",
+	kefi_marker("KEEL-TIME phase=inventory elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
 	open_store();
-	kefi_printf("KEEL-TIME phase=store elapsed_us=%llu\n",
+	kefi_marker("KEEL-TIME phase=store elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
 	load_config();
 	if (discover(&bm->list) != KEFI_OK) {
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
 		kefi_power_off();
 	}
-	kefi_printf("KEEL-TIME phase=discovery elapsed_us=%llu\n",
+	kefi_marker("KEEL-TIME phase=discovery elapsed_us=%llu\n",
 		    (unsigned long long)(kefi_time_us() - t0));
 	collect_ids();
 	load_requests();

@@ -22,12 +22,12 @@ static void draw(const struct menu *m, int countdown)
 
 static void announce(const struct menu *m)
 {
-	kefi_printf("KEEL-MENU shown entries=%zu selected=%zu timeout=%d\n", m->n, m->selected + 1,
+	kefi_marker("KEEL-MENU shown entries=%zu selected=%zu timeout=%d\n", m->n, m->selected + 1,
 		    m->timeout_s);
 	for (size_t i = 0; i < m->n; i++)
-		kefi_printf("KEEL-MENU-ENTRY n=%zu id=%s state=\"%s\" title=\"%s\"\n", i + 1,
+		kefi_marker("KEEL-MENU-ENTRY n=%zu id=%s state=\"%s\" title=\"%s\"\n", i + 1,
 			    m->items[i].id, m->items[i].state, m->items[i].title);
-	kefi_printf("KEEL-MENU ready\n");
+	kefi_marker("KEEL-MENU ready\n");
 }
 
 /*
@@ -43,7 +43,8 @@ static bool edit_line(char *buf, size_t size)
 	while (buf[len])
 		len++;
 	kefi_printf("\n  Command line for this boot (Enter: boot, Esc: cancel):\n  %s", buf);
-	kefi_printf("\nKEEL-MENU editing\n");
+	kefi_printf("\n");
+	kefi_marker("KEEL-MENU editing\n");
 	for (;;) {
 		int k;
 
@@ -68,7 +69,7 @@ static bool edit_line(char *buf, size_t size)
 
 static size_t chosen(const struct menu *m, const char *by)
 {
-	kefi_printf("KEEL-MENU chosen n=%zu id=%s by=%s\n", m->selected + 1,
+	kefi_marker("KEEL-MENU chosen n=%zu id=%s by=%s\n", m->selected + 1,
 		    m->items[m->selected].id, by);
 	return m->selected;
 }
@@ -121,7 +122,8 @@ size_t menu_run(struct menu *m, const char *(*current)(void *ctx, size_t index),
 		} else if (k == 's' && m->status) {
 			kefi_screen_clear();
 			m->status(m->ctx);
-			kefi_printf("\n  Press any key to return to the menu.\nKEEL-STATUS end\n");
+			kefi_printf("\n  Press any key to return to the menu.\n");
+			kefi_marker("KEEL-STATUS end\n");
 			kefi_watchdog_arm(MENU_WATCHDOG_S);
 			kefi_key_read(UINT64_MAX);
 		}

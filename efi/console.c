@@ -10,7 +10,8 @@
 #include "efi/internal.h"
 #include "efi/kfmt.h"
 
-static EFI_SERIAL_IO_PROTOCOL *serial;
+static EFI_SERIAL_IO_PROTOCOL *serial;      /* printf's copy: ConOut lacks a UART */
+static EFI_SERIAL_IO_PROTOCOL *marker_port; /* markers: the serial port, if any */
 static bool console_probed;
 
 /* True if any device path instance in the ConOut variable contains a UART. */
@@ -46,18 +47,17 @@ static void console_probe(void)
 	EFI_GUID serial_guid = SERIAL_IO_PROTOCOL;
 
 	console_probed = true;
-	if (conout_reaches_serial())
-		return;
-	if (EFI_ERROR(LibLocateProtocol(&serial_guid, (void **)&serial)))
-		serial = NULL;
+	if (EFI_ERROR(LibLocateProtocol(&serial_guid, (void **)&marker_port)))
+		marker_port = NULL;
+	if (!conout_reaches_serial())
+		serial = marker_port;
 }
 
-static void serial_write(const char *s, size_t n)
+static void serial_write(EFI_SERIAL_IO_PROTOCOL *port, const char *s, size_t n)
 {
 	while (n) {
 		UINTN chunk = n;
-		if (EFI_ERROR(uefi_call_wrapper(serial->Write, 3, serial, &chunk, (void *)s)) ||
-		    !chunk)
+		if (EFI_ERROR(uefi_call_wrapper(port->Write, 3, port, &chunk, (void *)s)) || !chunk)
 			return;
 		s += chunk;
 		n -= chunk;
@@ -85,31 +85,54 @@ static void conout_write(const char *s)
 		uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, w);
 }
 
-static void serial_write_crlf(const char *s)
+/* Writes text with "\n" as CR LF, in one call where the text allows. */
+static void serial_write_crlf(EFI_SERIAL_IO_PROTOCOL *port, const char *s)
 {
-	const char *start = s;
+	char out[1100];
+	size_t n = 0;
 
 	for (; *s; s++) {
-		if (*s != '\n')
-			continue;
-		serial_write(start, (size_t)(s - start));
-		serial_write("\r\n", 2);
-		start = s + 1;
+		if (n + 2 > sizeof(out)) {
+			serial_write(port, out, n);
+			n = 0;
+		}
+		if (*s == '\n')
+			out[n++] = '\r';
+		out[n++] = *s;
 	}
-	serial_write(start, (size_t)(s - start));
+	serial_write(port, out, n);
+}
+
+/* Writes formatted text to the console, to the serial port, or both. */
+static void emit(bool console, EFI_SERIAL_IO_PROTOCOL *port, const char *fmt, va_list ap)
+{
+	char buf[1024];
+
+	kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (console)
+		conout_write(buf);
+	if (port)
+		serial_write_crlf(port, buf);
 }
 
 void kefi_printf(const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
-	va_start(ap, fmt);
-	kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	if (!console_probed)
 		console_probe();
-	conout_write(buf);
-	if (serial)
-		serial_write_crlf(buf);
+	va_start(ap, fmt);
+	emit(true, serial, fmt, ap);
+	va_end(ap);
+}
+
+void kefi_marker(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!console_probed)
+		console_probe();
+	va_start(ap, fmt);
+	emit(!marker_port, marker_port, fmt, ap);
+	va_end(ap);
 }

@@ -66,18 +66,12 @@ void *kefi_self_volume(void)
 int kefi_self_path(char *out, size_t size)
 {
 	EFI_LOADED_IMAGE *li = NULL;
-	CHAR16 *text;
 
 	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
 					&LoadedImageProtocol, (void **)&li)) ||
 	    !li->FilePath)
 		return KEFI_ENOTFOUND;
-	text = DevicePathToStr(li->FilePath);
-	if (!text)
-		return KEFI_ENOMEM;
-	kefi_from_ucs2(text, out, size);
-	FreePool(text);
-	return KEFI_OK;
+	return kefi_file_path_text(li->FilePath, out, size);
 }
 
 int kefi_self_options(char *out, size_t size)

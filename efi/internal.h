@@ -24,6 +24,8 @@ void kefi_from_ucs2(const CHAR16 *s, char *out, size_t size);
 
 /* The device path of a handle as text (into out), "" if it has none. */
 void kefi_path_text(EFI_HANDLE handle, char *out, size_t size);
+/* Text of a device path that names a file ("\\EFI\\BOOT\\BOOTX64.EFI"). */
+int kefi_file_path_text(const void *path, char *out, size_t size);
 /* Finds the hard-drive (partition) node of a handle's device path, or NULL. */
 const HARDDRIVE_DEVICE_PATH *kefi_path_partition(EFI_HANDLE handle);
 

@@ -42,6 +42,10 @@ int keel_efi_main(void);
 /* printf-style output to the console and, when the console does not already
  * reach it, directly to the first serial port. "\n" becomes CR LF. */
 void kefi_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A marker line ("KEEL-…", for tests and diagnostics): to the serial port
+ * only, where one exists, so that people see a clean screen and the
+ * graphics console does not draw them (slow); else to the console. */
+void kefi_marker(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- memory ------------------------------------------------------------- */
 

@@ -33,6 +33,22 @@
 #define GOAL_SIZE_KIB 128.0
 #define MARKER_TIMEOUT_S 180
 
+/* bootmgr's KEEL-TIME markers in the order it prints them; the last is the
+ * elapsed time on KEEL-BOOT status=starting. */
+static const char *const phase_marker[] = {
+	"KEEL-TIME phase=start ",     "KEEL-TIME phase=inventory ", "KEEL-TIME phase=store ",
+	"KEEL-TIME phase=discovery ", "KEEL-TIME phase=attempt ",   "KEEL-BOOT status=starting ",
+};
+static const char *const phase_what[] = {
+	"start: banner, Boot Loader Interface variables",
+	"inventory: every disk's GPT",
+	"store: the persist partition opened",
+	"loader.conf and discovery on every file system",
+	"choice, attempt made durable (one flush)",
+	"the entry loaded (LoadImage), variables set",
+};
+#define N_PHASES (sizeof(phase_marker) / sizeof(phase_marker[0]))
+
 struct contender {
 	const char *key;        /* names the VM, its logs and its run disk */
 	const char *name;       /* for people */
@@ -46,6 +62,10 @@ struct contender {
 	bool failed;
 	unsigned records;       /* runs after which bootmgr's record was on disk */
 	uint64_t tsc_hz;
+	bool phases;            /* prints KEEL-TIME markers: collect them */
+	double phase_ms[N_PHASES][MAX_RUNS]; /* cumulative, as printed */
+	double outside[MAX_RUNS];  /* the figure minus the last phase's time */
+	size_t n_phases;        /* runs with every phase marker */
 };
 
 /* Runs a shell command; returns its exit status and, if out is given, its
@@ -125,12 +145,48 @@ static bool record_on_disk(const char *disk)
 	return run_cmd(cmd, out, sizeof(out)) == 0 && strstr(out, "\"source\":\"bootmgr\"");
 }
 
+/* Reads bootmgr's phase markers (cumulative elapsed_us) of this run; a run
+ * missing one adds no breakdown but keeps its figure. */
+static bool collect_phases(struct contender *c, vm *v)
+{
+	for (size_t i = 0; i < N_PHASES; i++) {
+		const char *at;
+
+		if (vm_expect(v, phase_marker[i], MARKER_TIMEOUT_S) != 0 ||
+		    !(at = strstr(vm_last_line(v), "elapsed_us=")))
+			return false;
+		c->phase_ms[i][c->n_phases] = strtod(at + strlen("elapsed_us="), NULL) / 1000.0;
+	}
+	return true;
+}
+
+/* The median cost of each phase (differences of the cumulative times). */
+static void print_phases(const struct contender *c)
+{
+	double cost[MAX_RUNS];
+	bench_summary sum;
+
+	if (!c->n_phases)
+		return;
+	printf("\n  Where %s's time goes (median over %zu runs; ms):\n", c->name, c->n_phases);
+	for (size_t i = 0; i < N_PHASES; i++) {
+		for (size_t r = 0; r < c->n_phases; r++)
+			cost[r] = c->phase_ms[i][r] - (i ? c->phase_ms[i - 1][r] : 0);
+		bench_summarise(cost, c->n_phases, &sum);
+		printf("    %6.2f  %s\n", sum.median, phase_what[i]);
+	}
+	bench_summarise(c->outside, c->n_phases, &sum);
+	printf("    %6.2f  outside the phases: TSC calibration at start, StartImage of the "
+	       "entry\n", sum.median);
+}
+
 /* One boot of one contender; adds a figure or marks it failed. */
 static void run_once(struct contender *c, unsigned index, unsigned runs)
 {
 	static const char *const markers[] = { KEEL_BENCH_MARKER, NULL };
 	char disk[256], name[64], cmd[640];
 	bench_sample s;
+	bool phases;
 	int found;
 	vm *v;
 
@@ -150,6 +206,7 @@ static void run_once(struct contender *c, unsigned index, unsigned runs)
 		c->failed = true;
 		return;
 	}
+	phases = c->phases && collect_phases(c, v);
 	found = vm_expect_any(v, markers, MARKER_TIMEOUT_S);
 	if (found != 0 || bench_parse_marker(vm_last_line(v), &s) != 0) {
 		fprintf(stderr, "bench: %s run %u gave no figure (last line: \"%s\"); serial log "
@@ -163,6 +220,10 @@ static void run_once(struct contender *c, unsigned index, unsigned runs)
 		fprintf(stderr, "bench: %s run %u: stop.efi did not power off cleanly (the "
 				"figure stands)\n", c->name, index);
 	vm_free(v);
+	if (phases) {
+		c->outside[c->n_phases] = s.ms - c->phase_ms[N_PHASES - 1][c->n_phases];
+		c->n_phases++;
+	}
 	c->with_load[c->n] = s.ms + s.load_ms;
 	c->ms[c->n++] = s.ms;
 	c->tsc_hz = s.tsc_hz;
@@ -214,6 +275,8 @@ static void print_table(struct contender *keel, struct contender *sd, struct con
 	if (keel->tsc_hz)
 		printf("  guest TSC %.1f MHz, calibrated in the guest against the firmware's "
 		       "Stall()\n", (double)keel->tsc_hz / 1e6);
+	if (have_k)
+		print_phases(keel);
 	printf("\n  reference on this kind of machine under TCG (issue 5): systemd-boot 252 "
 	       "~118 ms (141 KB),\n  GRUB 2.06 ~73 ms (643 KB), rEFInd 0.13 ~75 ms (316 KB)\n\n");
 	if (have_k && have_s)
@@ -239,7 +302,7 @@ static void print_table(struct contender *keel, struct contender *sd, struct con
 int main(void)
 {
 	struct contender keel = { .key = "keel", .image = BENCH_DIR "/keel.img",
-				  .efi = "build/bootmgr/bootmgr.efi", .persist = true };
+				  .efi = "build/bootmgr/bootmgr.efi", .persist = true, .phases = true };
 	struct contender sd = { .key = "sdboot", .image = BENCH_DIR "/sdboot.img",
 				.efi = "build/debs/systemd-boot-efi/usr/lib/systemd/boot/efi/"
 				       "systemd-bootx64.efi" };

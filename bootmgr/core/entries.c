@@ -4,9 +4,11 @@
 #include "bootmgr/core/loaderconf.h"
 #include "bootmgr/core/vercmp.h"
 
-void bm_entries_init(struct bm_entries *l)
+void bm_entries_init(struct bm_entries *l, struct bm_entry *storage, uint32_t cap)
 {
 	l->n = 0;
+	l->cap = cap < BM_ENTRIES_MAX ? cap : BM_ENTRIES_MAX;
+	l->e = storage;
 }
 
 static void entry_base(struct bm_entry *e, int kind, uint32_t volume, const persist_guid *uuid)
@@ -234,7 +236,7 @@ int bm_entries_add(struct bm_entries *l, const struct bm_entry *e)
 	for (uint32_t i = 0; i < l->n; i++)
 		if (is_duplicate(&l->e[i], e))
 			return 1;
-	if (l->n >= BM_ENTRIES_MAX)
+	if (l->n >= l->cap)
 		return BM_E_FULL;
 	slot = &l->e[l->n];
 	bm_memcpy(slot, e, sizeof(*slot));

@@ -58,12 +58,17 @@ struct bm_entry {
 	uint32_t seq;                      /* order of addition (set by add) */
 };
 
+/* A list in storage the caller provides (about 5.5 KiB an entry, so the
+ * boot manager starts small and grows it: firmware allocations cost time
+ * by the page). */
 struct bm_entries {
 	uint32_t n;
-	struct bm_entry e[BM_ENTRIES_MAX];
+	uint32_t cap;              /* slots in e[], at most BM_ENTRIES_MAX */
+	struct bm_entry *e;
 };
 
-void bm_entries_init(struct bm_entries *l);
+/* An empty list in storage[0..cap). */
+void bm_entries_init(struct bm_entries *l, struct bm_entry *storage, uint32_t cap);
 
 /*
  * Fills *e from a parsed Type #1 entry found in folder `dir` (e.g.
@@ -101,7 +106,7 @@ int bm_entry_special(struct bm_entry *e, int kind);
 
 /*
  * Adds a copy of *e. Returns 0 when added, 1 when it is a duplicate of an
- * entry already listed (then nothing is added), BM_E_FULL, or BM_E_BADNAME
+ * entry already listed (then nothing is added), BM_E_FULL (cap reached), or BM_E_BADNAME
  * if its id collides with a different entry and no "@N" variant is free.
  * A colliding id gets "@<volume>" appended (or "@<volume>.<n>"), cutting
  * a long id to make room.

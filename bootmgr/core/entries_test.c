@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 static struct bm_entries l;
+static struct bm_entry slots[BM_ENTRIES_MAX];
 static struct bm_entry e;
 static struct bm_bls_entry b;
 
@@ -30,7 +31,7 @@ static void check_order(const char *const *want, size_t n)
 
 TEST(entries_bls_sort_order)
 {
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	/* Same sort-key and machine-id: version, newest first. */
 	CHECK_EQ_INT(add_bls("deb-a.conf", "sort-key debian\nversion 6.1.0-12\nlinux /a\n", 0, &esp1), 0);
 	CHECK_EQ_INT(add_bls("deb-b.conf", "sort-key debian\nversion 6.1.0-13\nlinux /b\n", 0, &esp1), 0);
@@ -59,7 +60,7 @@ TEST(entries_bls_sort_order)
 
 TEST(entries_machine_id_then_version)
 {
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	add_bls("a.conf", "sort-key x\nmachine-id bbb\nversion 2\nlinux /a\n", 0, NULL);
 	add_bls("b.conf", "sort-key x\nmachine-id aaa\nversion 1\nlinux /b\n", 0, NULL);
 	add_bls("c.conf", "sort-key x\nmachine-id aaa\nversion 1~rc1\nlinux /c\n", 0, NULL);
@@ -76,7 +77,7 @@ TEST(entries_groups_and_ids)
 	uint8_t var[256];
 	size_t n;
 
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	REQUIRE(bm_entry_special(&e, BM_KIND_POWEROFF) == 0);
 	bm_entries_add(&l, &e);
 	REQUIRE(bm_entry_special(&e, BM_KIND_RECOVERY) == 0);
@@ -111,20 +112,20 @@ TEST(entries_groups_and_ids)
 	CHECK_EQ_INT(bm_entry_special(&e, BM_KIND_BLS), BM_E_INVAL);
 
 	/* LoaderEntries: UTF-16LE ids, NUL after each, one more NUL. */
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	add_bls("ab.conf", "linux /k\n", 0, NULL);
 	add_bls("c.conf", "linux /j\n", 0, NULL);
 	CHECK_EQ_INT(bm_entries_loader_entries(&l, var, sizeof(var)), 12);
 	CHECK(memcmp(var, "a\0b\0\0\0c\0\0\0\0\0", 12) == 0);
 	CHECK_EQ_INT(bm_entries_loader_entries(&l, var, 5), 12);
 	CHECK_EQ_INT(bm_entries_loader_entries(&l, NULL, 0), 12);
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	CHECK_EQ_INT(bm_entries_loader_entries(&l, var, sizeof(var)), 2);
 }
 
 TEST(entries_dedupe)
 {
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	/* One installation on two ESPs is shown once. */
 	CHECK_EQ_INT(add_bls("deb.conf", "linux /k\ninitrd /i\noptions ro\n", 0, &esp1), 0);
 	CHECK_EQ_INT(add_bls("deb.conf", "linux /K\ninitrd /I\noptions ro\n", 1, &esp2), 1);
@@ -174,7 +175,7 @@ TEST(entries_capacity)
 {
 	char name[32];
 
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	for (int i = 0; i < BM_ENTRIES_MAX; i++) {
 		snprintf(name, sizeof(name), "e%d.conf", i);
 		REQUIRE(add_bls(name, "linux /k\n", 0, NULL) == 0);
@@ -183,6 +184,14 @@ TEST(entries_capacity)
 	bm_entries_sort(&l);
 	CHECK_EQ_STR(l.e[0].id, "e63");
 	CHECK_EQ_STR(l.e[BM_ENTRIES_MAX - 1].id, "e0");
+	/* A smaller store fills at its own size; a larger one is clamped. */
+	bm_entries_init(&l, slots, 2);
+	REQUIRE(add_bls("a.conf", "linux /k\n", 0, NULL) == 0);
+	REQUIRE(add_bls("b.conf", "linux /k\n", 0, NULL) == 0);
+	CHECK_EQ_INT(add_bls("c.conf", "linux /k\n", 0, NULL), BM_E_FULL);
+	CHECK_EQ_INT(l.n, 2);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX + 10);
+	CHECK_EQ_INT(l.cap, BM_ENTRIES_MAX);
 }
 
 TEST(entries_uki)
@@ -219,7 +228,7 @@ TEST(entries_feed_persist_choose)
 	const char *ids[BM_ENTRIES_MAX];
 	size_t n;
 
-	bm_entries_init(&l);
+	bm_entries_init(&l, slots, BM_ENTRIES_MAX);
 	add_bls("a-1.conf", "linux /a\n", 0, NULL);
 	add_bls("a-2.conf", "linux /b\n", 0, NULL);
 	bm_entries_sort(&l);

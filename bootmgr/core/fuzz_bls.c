@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct bm_bls_entry b;
 static struct bm_entries list;
+static struct bm_entry slots[4];
 static struct bm_entry e;
 
 static void check_path(const char *p)
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_path(b.efi_path);
 	for (uint32_t i = 0; i < b.n_initrd; i++)
 		check_path(b.initrd[i]);
-	bm_entries_init(&list);
+	bm_entries_init(&list, slots, 4);
 	if (bm_entry_from_bls(&e, &b, "/loader/entries", 0, NULL) < 0)
 		return 0;
 	if (bm_entries_add(&list, &e) != 0 || bm_entries_add(&list, &e) != 1)
