@@ -168,16 +168,17 @@ static void print_phases(const struct contender *c)
 
 	if (!c->n_phases)
 		return;
-	printf("\n  Where %s's time goes (median over %zu runs; ms):\n", c->name, c->n_phases);
+	printf("\n  Where %s's time goes (over %zu runs; ms):\n    median     min     max\n",
+	       c->name, c->n_phases);
 	for (size_t i = 0; i < N_PHASES; i++) {
 		for (size_t r = 0; r < c->n_phases; r++)
 			cost[r] = c->phase_ms[i][r] - (i ? c->phase_ms[i - 1][r] : 0);
 		bench_summarise(cost, c->n_phases, &sum);
-		printf("    %6.2f  %s\n", sum.median, phase_what[i]);
+		printf("    %6.2f  %6.2f  %6.2f  %s\n", sum.median, sum.min, sum.max, phase_what[i]);
 	}
 	bench_summarise(c->outside, c->n_phases, &sum);
-	printf("    %6.2f  outside the phases: TSC calibration at start, StartImage of the "
-	       "entry\n", sum.median);
+	printf("    %6.2f  %6.2f  %6.2f  outside the phases: TSC calibration at start, StartImage "
+	       "of the entry\n", sum.median, sum.min, sum.max);
 }
 
 /* One boot of one contender; adds a figure or marks it failed. */
