@@ -40,13 +40,13 @@ static int sys_fail(struct persist_linux *l)
 	return PERSIST_E_IO;
 }
 
-static int lx_read(void *ctx, uint64_t off, void *buf, size_t len)
+/* The whole of len bytes at off, across short transfers and signals; a
+ * transfer of nothing (the device ended) is an I/O error. */
+static int lx_transfer(struct persist_linux *l, uint64_t off, uint8_t *p, size_t len, bool write)
 {
-	struct persist_linux *l = ctx;
-	uint8_t *p = buf;
-
 	while (len) {
-		ssize_t n = pread(l->fd, p, len, (off_t)(l->base + off));
+		off_t at = (off_t)(l->base + off);
+		ssize_t n = write ? pwrite(l->fd, p, len, at) : pread(l->fd, p, len, at);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -57,21 +57,14 @@ static int lx_read(void *ctx, uint64_t off, void *buf, size_t len)
 	return 0;
 }
 
+static int lx_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	return lx_transfer(ctx, off, buf, len, false);
+}
+
 static int lx_write(void *ctx, uint64_t off, const void *buf, size_t len)
 {
-	struct persist_linux *l = ctx;
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = pwrite(l->fd, p, len, (off_t)(l->base + off));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n == 0 ? (l->err = EIO, PERSIST_E_IO) : sys_fail(l);
-		p += n, off += (uint64_t)n, len -= (size_t)n;
-	}
-	return 0;
+	return lx_transfer(ctx, off, (uint8_t *)(uintptr_t)buf, len, true);
 }
 
 static int lx_flush(void *ctx)
