@@ -44,16 +44,6 @@ static void make_disk(const char *path, int persist)
 		unit_fail(__FILE__, __LINE__, "cannot make %s", path);
 }
 
-static void put(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f || fwrite(text, 1, len, f) != len)
-		unit_fail(__FILE__, __LINE__, "cannot write %s", path);
-	if (f)
-		fclose(f);
-}
-
 /* A fresh fake root with disks vda (persist_a persist partitions) and
  * vdb (persist_b). */
 static const char *fake_root(const char *name, int persist_a, int persist_b, const char *cmdline)
@@ -66,7 +56,7 @@ static const char *fake_root(const char *name, int persist_a, int persist_b, con
 	   "%s/sys/firmware/efi/efivars",
 	   root, root, root, root, root, root);
 	snprintf(p, sizeof(p), "%s/proc/cmdline", root);
-	put(p, cmdline, strlen(cmdline));
+	unit_write_file(p, cmdline, strlen(cmdline));
 	snprintf(p, sizeof(p), "%s/dev/vda", root);
 	make_disk(p, persist_a);
 	snprintf(p, sizeof(p), "%s/dev/vdb", root);
@@ -87,7 +77,7 @@ static void set_loader_var(const char *root, const char *uuid)
 		 "%s/sys/firmware/efi/efivars/LoaderDevicePartUUID-4a67b082-0a4c-41cf-b6c7-"
 		 "440b29bb8c4f",
 		 root);
-	put(p, raw, n);
+	unit_write_file(p, raw, n);
 }
 
 TEST(port_open_tells_none_from_several_persist_partitions)
@@ -167,9 +157,9 @@ TEST(discover_uses_the_disk_the_loader_booted_from)
 	snprintf(p, sizeof(p), "%s/sys/block/vdb/vdb2", root);
 	mkdir(p, 0755);
 	strcat(p, "/partition");
-	put(p, "2\n", 2);
+	unit_write_file(p, "2\n", 2);
 	snprintf(p, sizeof(p), "%s/dev/vdb2", root);
-	put(p, "", 0);
+	unit_write_file(p, "", 0);
 	CHECK_EQ_INT(persist_linux_discover(root, path, sizeof(path), why, sizeof(why)), 0);
 	CHECK_EQ_STR(path, p);
 }

@@ -60,18 +60,6 @@ static void f_close(void *ctx, int fd)
 static struct fake drv;
 static const struct persist_wdt_ops fake_ops = { &drv, f_open, f_ioctl, f_write, f_close };
 
-static void write_text(const char *p, const char *text)
-{
-	FILE *f = fopen(p, "w");
-
-	if (!f)
-		unit_fail(__FILE__, __LINE__, "cannot write %s", p);
-	else {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 /* A store where boot 1 reached init and never golden, and boot 2 runs. */
 static struct persist_store *crashed_store(const char *name)
 {
@@ -173,8 +161,8 @@ TEST(watchdog_boot_status_from_sysfs_does_not_open_the_device)
 	REQUIRE(s != NULL);
 	memset(&drv, 0, sizeof(drv));
 	mkdir(DIR "/wd0", 0755);
-	write_text(DIR "/wd0/identity", "i6300ESB timer\n");
-	write_text(DIR "/wd0/bootstatus", "32\n");
+	unit_write_text(DIR "/wd0/identity", "i6300ESB timer\n");
+	unit_write_text(DIR "/wd0/bootstatus", "32\n");
 	REQUIRE(persist_harvest(s, &o, &r) == 0);
 	CHECK(r.watchdog_recorded && drv.opens == 0);
 	CHECK_EQ_INT(r.crashed_boot_id, 1); /* boot 2 runs: the one before it */
@@ -196,10 +184,10 @@ TEST(pstore_files_are_compressed_into_a_panic_record_then_removed)
 
 	REQUIRE(s != NULL);
 	CHECK_EQ_INT(system("rm -rf " DIR "/pstore && mkdir -p " DIR "/pstore"), 0);
-	write_text(DIR "/pstore/dmesg-ramoops-0",
+	unit_write_text(DIR "/pstore/dmesg-ramoops-0",
 		   "Panic#1 Part1\n<0>[    2.5] Kernel panic - not syncing: keel test\n"
 		   "<4>[    2.5] CPU: 0 PID: 1 Comm: init\n");
-	write_text(DIR "/pstore/console-ramoops-0", "KEEL-OS stage=init\n");
+	unit_write_text(DIR "/pstore/console-ramoops-0", "KEEL-OS stage=init\n");
 	REQUIRE(persist_harvest(s, &o, &r) == 0);
 	CHECK(r.panic_recorded && r.pstore_files == 2 && r.removed == 2);
 	CHECK(access(DIR "/pstore/dmesg-ramoops-0", F_OK) != 0);
@@ -232,7 +220,7 @@ TEST(pstore_files_stay_when_the_record_cannot_be_written)
 	persist_linux_close(s);
 	REQUIRE(persist_linux_open(DIR "/ro.store", 0, &ro) == 0);
 	CHECK_EQ_INT(system("rm -rf " DIR "/pstore2 && mkdir -p " DIR "/pstore2"), 0);
-	write_text(DIR "/pstore2/dmesg-efi-1", "Oops#1 Part1\nBUG: unable to handle\n");
+	unit_write_text(DIR "/pstore2/dmesg-efi-1", "Oops#1 Part1\nBUG: unable to handle\n");
 	CHECK(persist_harvest(ro, &o, &r) < 0);
 	CHECK(!r.panic_recorded && r.removed == 0);
 	CHECK(access(DIR "/pstore2/dmesg-efi-1", F_OK) == 0);

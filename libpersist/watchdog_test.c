@@ -250,18 +250,6 @@ TEST(policy_files_save_and_load)
 	CHECK(memcmp(&p, &q, sizeof(p)) == 0);
 }
 
-static void write_text(const char *p, const char *text)
-{
-	FILE *f = fopen(p, "w");
-
-	if (!f)
-		unit_fail(__FILE__, __LINE__, "cannot write %s", p);
-	else {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
 TEST(health_checks_pass_and_fail_for_the_right_reasons)
 {
 	struct persist_wdt_check c = { .kind = PERSIST_WDT_CHECK_PIDFILE };
@@ -271,7 +259,7 @@ TEST(health_checks_pass_and_fail_for_the_right_reasons)
 	pid_t child;
 
 	snprintf(text, sizeof(text), "%d\n", (int)getpid());
-	write_text(pidfile, text);
+	unit_write_text(pidfile, text);
 	snprintf(c.arg, sizeof(c.arg), "%s", pidfile);
 	CHECK_EQ_INT(persist_wdt_check_run(&c, NULL, time(NULL), why, sizeof(why)), 0);
 	/* a child that has exited and been reaped is not alive */
@@ -279,10 +267,10 @@ TEST(health_checks_pass_and_fail_for_the_right_reasons)
 		_exit(0);
 	waitpid(child, NULL, 0);
 	snprintf(text, sizeof(text), "%d\n", (int)child);
-	write_text(pidfile, text);
+	unit_write_text(pidfile, text);
 	CHECK_EQ_INT(persist_wdt_check_run(&c, NULL, time(NULL), why, sizeof(why)), 1);
 	CHECK(strstr(why, "is not running") != NULL);
-	write_text(pidfile, "garbage\n");
+	unit_write_text(pidfile, "garbage\n");
 	CHECK_EQ_INT(persist_wdt_check_run(&c, NULL, time(NULL), why, sizeof(why)), 1);
 	CHECK(strstr(why, "holds no pid") != NULL);
 
@@ -291,11 +279,11 @@ TEST(health_checks_pass_and_fail_for_the_right_reasons)
 	snprintf(c.arg, sizeof(c.arg), "keel-app");
 	CHECK_EQ_INT(system("rm -rf " DIR "/proc && mkdir -p " DIR "/proc/77 " DIR "/proc/self"),
 		     0);
-	write_text(DIR "/proc/77/comm", "keel-app\n");
-	write_text(DIR "/proc/77/stat", "77 (keel-app) Z 1 77 77 0\n");
+	unit_write_text(DIR "/proc/77/comm", "keel-app\n");
+	unit_write_text(DIR "/proc/77/stat", "77 (keel-app) Z 1 77 77 0\n");
 	CHECK_EQ_INT(persist_wdt_check_run(&c, proc, time(NULL), why, sizeof(why)), 1);
 	CHECK(strstr(why, "no process named 'keel-app'") != NULL);
-	write_text(DIR "/proc/77/stat", "77 (keel-app) S 1 77 77 0\n");
+	unit_write_text(DIR "/proc/77/stat", "77 (keel-app) S 1 77 77 0\n");
 	CHECK_EQ_INT(persist_wdt_check_run(&c, proc, time(NULL), why, sizeof(why)), 0);
 
 	c.kind = PERSIST_WDT_CHECK_FRESH;
@@ -378,7 +366,7 @@ TEST(daemon_kicks_while_checks_pass_and_stops_with_magic_close)
 	unlink(store);
 	REQUIRE(persist_linux_format(store, 1u << 20, NULL, &s) == 0);
 	persist_linux_close(s);
-	write_text(beat, "x");
+	unit_write_text(beat, "x");
 	persist_wdt_policy_default(&p);
 	p.pretimeout = 10;
 	REQUIRE(persist_wdt_policy_set(&p, 3, set, err, sizeof(err)) == 0);
@@ -412,7 +400,7 @@ TEST(daemon_stops_kicking_when_a_check_fails_and_logs_why)
 	unlink(store);
 	REQUIRE(persist_linux_format(store, 1u << 20, NULL, &s) == 0);
 	persist_linux_close(s);
-	write_text(beat, "x");
+	unit_write_text(beat, "x");
 	persist_wdt_policy_default(&p);
 	p.pretimeout = 10;
 	REQUIRE(persist_wdt_policy_set(&p, 3, set, err, sizeof(err)) == 0);

@@ -65,16 +65,6 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-
-	if (!f || fwrite(data, 1, len, f) != len)
-		unit_fail(__FILE__, __LINE__, "cannot write %s", path);
-	if (f)
-		fclose(f);
-}
-
 /* Begins a boot attempt on the store at path, as bootmgr does. */
 static uint64_t begin_attempt(const char *path, const char *entry)
 {
@@ -191,7 +181,7 @@ TEST(corrupt_store_fails_and_keeps_every_byte)
 
 	for (size_t i = 0; i < sizeof(junk); i++)
 		junk[i] = (char)(i * 131 + (i >> 9));
-	write_file(p, junk, sizeof(junk));
+	unit_write_file(p, junk, sizeof(junk));
 	EXPECT_EACH(p, 1, "holds no Keel store", fails);
 	CHECK(strstr(out, "nothing was changed") != NULL);
 	after = slurp(p, &len);

@@ -92,6 +92,21 @@ int main(int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
+void unit_write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, len, f) != len)
+		unit_fail(__FILE__, __LINE__, "cannot write %s", path);
+	if (f && fclose(f) != 0)
+		unit_fail(__FILE__, __LINE__, "cannot write %s", path);
+}
+
+void unit_write_text(const char *path, const char *text)
+{
+	unit_write_file(path, text, strlen(text));
+}
+
 int unit_run(char *out, size_t size, const char *fmt, ...)
 {
 	char inner[2048], cmd[2100];

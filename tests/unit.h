@@ -30,6 +30,11 @@ void unit_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * stdout and stderr captured into out[size] (NUL-terminated, cut to fit).
  * Returns its exit status, or -1 if it could not run or was killed. */
 int unit_run(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Writes len bytes to the file at path (created or truncated); a failure
+ * fails the running test. */
+void unit_write_file(const char *path, const void *data, size_t len);
+/* The same for a NUL-terminated text. */
+void unit_write_text(const char *path, const char *text);
 
 #define TEST(name)                                                        \
 	static void test_##name(void);                                    \
