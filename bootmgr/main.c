@@ -241,49 +241,41 @@ static void describe_states(void)
 	}
 }
 
-/* An entry choose() left out because its file-name counter ran out is
- * bad, not missing: the notice says so. */
-static void bad_by_file_name(int *skip, const char *id)
-{
-	int i = id[0] ? bm_entries_find(bm->list.entries, id) : -1;
-
-	if (*skip == PERSIST_SKIP_MISSING && i >= 0 && (bm->list.entries->e[i].flags & BM_F_BAD))
-		*skip = PERSIST_SKIP_BAD;
-}
-
 /* Index into list.items of the entry to boot automatically, or SIZE_MAX. */
 static size_t choose(bool *fallback)
 {
 	const char *ids[BM_ENTRIES_MAX];
 	size_t map[BM_ENTRIES_MAX], n = 0;
+	bool bad[BM_ENTRIES_MAX];
 	struct persist_choice c;
 
 	*fallback = false;
 	bm->notice[0] = '\0';
-	/* Left out: what failed to load in this power-on, and entries whose
-	 * file-name boot counter ran out (bad by systemd's rule, which the
-	 * persist store does not see). Both stay in the menu. */
+	/* Left out: what failed to load in this power-on. Entries whose
+	 * file-name boot counter ran out are bad by systemd's rule, which the
+	 * store does not see: the choice skips them as bad. Both stay in the
+	 * menu. */
 	for (size_t i = 0; i < bm->n_ids; i++)
-		if (!bm->failed_now[bm->id_item[i]] &&
-		    !(bm->list.entries->e[bm->id_item[i]].flags & BM_F_BAD)) {
+		if (!bm->failed_now[bm->id_item[i]]) {
 			map[n] = bm->id_item[i];
+			bad[n] = bm->list.entries->e[map[n]].flags & BM_F_BAD;
 			ids[n++] = bm->ids[i];
 		}
 	if (!bm->store) {
-		/* No counting: one-shot, default, else the newest. */
+		/* No counting: one-shot, default, else the newest; never bad. */
 		const char *want = bm->oneshot[0] ? bm->oneshot : bm->default_id;
 		for (size_t i = 0; i < n; i++)
-			if (want[0] && bm_streq(ids[i], want))
+			if (!bad[i] && want[0] && bm_streq(ids[i], want))
 				return map[i];
 		bm->oneshot[0] = '\0';
-		return n ? map[0] : SIZE_MAX;
+		for (size_t i = 0; i < n; i++)
+			if (!bad[i])
+				return map[i];
+		return SIZE_MAX;
 	}
-	if (persist_boot_choose(bm->store, ids, n, bm->default_id[0] ? bm->default_id : NULL, &c) !=
-	    0)
+	if (persist_boot_choose_among(bm->store, ids, bad, n,
+				      bm->default_id[0] ? bm->default_id : NULL, &c) != 0)
 		return n ? map[0] : SIZE_MAX;
-	bad_by_file_name(&c.default_skip, c.default_id);
-	bad_by_file_name(&c.oneshot_skip, c.oneshot_id);
-	bad_by_file_name(&c.lkg_skip, c.lkg_id);
 	if (c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
 	    c.reason == PERSIST_CHOSE_RECOVERY || c.oneshot_skip != PERSIST_SKIP_NONE) {
 		persist_choice_describe(bm->store, &c, ids, bm->notice, sizeof(bm->notice));

@@ -6,25 +6,32 @@
  */
 #include "libpersist/internal.h"
 
-static int lookup(const char *const *ids, size_t n, const char *id)
+/* The discovered ids, newest first, and which of them the caller knows to
+ * be bad by a rule of its own (NULL: none). */
+struct cands {
+	const char *const *ids;
+	const bool *bad;
+	size_t n;
+};
+
+static int lookup(const struct cands *c, const char *id)
 {
-	for (size_t i = 0; id && *id && i < n; i++)
-		if (ids[i] && pz_streq(ids[i], id))
+	for (size_t i = 0; id && *id && i < c->n; i++)
+		if (c->ids[i] && pz_streq(c->ids[i], id))
 			return (int)i;
 	return -1;
 }
 
 /* Is id usable? Returns its index, or -1 with *why set. */
-static int usable(const struct persist_store *s, const char *const *ids, size_t n, const char *id,
-		  int *why)
+static int usable(const struct persist_store *s, const struct cands *c, const char *id, int *why)
 {
-	int i = lookup(ids, n, id);
+	int i = lookup(c, id);
 
 	if (i < 0) {
 		*why = PERSIST_SKIP_MISSING;
 		return -1;
 	}
-	if (persist_entry_is_bad(&s->state, persist_boot_find(s, id))) {
+	if ((c->bad && c->bad[i]) || persist_entry_is_bad(&s->state, persist_boot_find(s, id))) {
 		*why = PERSIST_SKIP_BAD;
 		return -1;
 	}
@@ -34,18 +41,18 @@ static int usable(const struct persist_store *s, const char *const *ids, size_t 
 
 /* The default: the caller's, else the configured one if present, else the
  * newest discovered entry (ids[0]). */
-static const char *pick_default(const struct persist_store *s, const char *const *ids, size_t n,
+static const char *pick_default(const struct persist_store *s, const struct cands *c,
 				const char *default_id)
 {
 	if (default_id && *default_id)
 		return default_id;
-	if (s->state.default_id[0] && lookup(ids, n, s->state.default_id) >= 0)
+	if (s->state.default_id[0] && lookup(c, s->state.default_id) >= 0)
 		return s->state.default_id;
-	return n ? ids[0] : NULL;
+	return c->n ? c->ids[0] : NULL;
 }
 
 /* The golden entry that became golden most recently among those usable. */
-static int older_golden(const struct persist_store *s, const char *const *ids, size_t n)
+static int older_golden(const struct persist_store *s, const struct cands *c)
 {
 	const struct persist_entry *best = NULL;
 	int best_i = -1, why;
@@ -54,7 +61,7 @@ static int older_golden(const struct persist_store *s, const char *const *ids, s
 		const struct persist_entry *e = &s->state.entries[k];
 		int i;
 
-		if (!e->good || (i = usable(s, ids, n, e->id, &why)) < 0)
+		if (!e->good || (i = usable(s, c, e->id, &why)) < 0)
 			continue;
 		if (!best || e->golden_boot_id > best->golden_boot_id) {
 			best = e;
@@ -64,9 +71,11 @@ static int older_golden(const struct persist_store *s, const char *const *ids, s
 	return best_i;
 }
 
-int persist_boot_choose(const struct persist_store *s, const char *const *ids, size_t n,
-			const char *default_id, struct persist_choice *out)
+int persist_boot_choose_among(const struct persist_store *s, const char *const *ids,
+			      const bool *bad, size_t n, const char *default_id,
+			      struct persist_choice *out)
 {
+	const struct cands cands = { ids, bad, n };
 	struct persist_choice c;
 	const char *d;
 	int i;
@@ -77,29 +86,35 @@ int persist_boot_choose(const struct persist_store *s, const char *const *ids, s
 	c.index = -1;
 	if (s->state.oneshot[0]) {
 		pz_set_id(c.oneshot_id, s->state.oneshot);
-		if ((i = usable(s, ids, n, c.oneshot_id, &c.oneshot_skip)) >= 0) {
+		if ((i = usable(s, &cands, c.oneshot_id, &c.oneshot_skip)) >= 0) {
 			c.index = i, c.reason = PERSIST_CHOSE_ONESHOT;
 			goto done;
 		}
 	}
-	d = pick_default(s, ids, n, default_id);
+	d = pick_default(s, &cands, default_id);
 	if (d && pz_set_id(c.default_id, d) == 0 &&
-	    (i = usable(s, ids, n, c.default_id, &c.default_skip)) >= 0) {
+	    (i = usable(s, &cands, c.default_id, &c.default_skip)) >= 0) {
 		c.index = i, c.reason = PERSIST_CHOSE_DEFAULT;
 		goto done;
 	}
 	if (s->state.lkg[0]) {
 		pz_set_id(c.lkg_id, s->state.lkg);
-		if ((i = usable(s, ids, n, c.lkg_id, &c.lkg_skip)) >= 0) {
+		if ((i = usable(s, &cands, c.lkg_id, &c.lkg_skip)) >= 0) {
 			c.index = i, c.reason = PERSIST_CHOSE_LKG;
 			goto done;
 		}
 	}
-	c.index = older_golden(s, ids, n);
+	c.index = older_golden(s, &cands);
 	c.reason = c.index >= 0 ? PERSIST_CHOSE_GOLDEN : PERSIST_CHOSE_RECOVERY;
 done:
 	*out = c;
 	return 0;
+}
+
+int persist_boot_choose(const struct persist_store *s, const char *const *ids, size_t n,
+			const char *default_id, struct persist_choice *out)
+{
+	return persist_boot_choose_among(s, ids, NULL, n, default_id, out);
 }
 
 static void why_not(struct sbuf *b, const struct persist_store *s, const char *what,

@@ -483,6 +483,13 @@ struct persist_choice {
  * bad entry is never chosen. Changes nothing on disk. */
 int persist_boot_choose(const struct persist_store *s, const char *const *ids, size_t n,
 			const char *default_id, struct persist_choice *out);
+/* The same, where bad[i] (if bad is not NULL) marks ids[i] as bad by a rule
+ * the store does not know, such as systemd's boot counter in an entry's
+ * file name: it is skipped like an entry bad by the store's own count, and
+ * the choice says so. */
+int persist_boot_choose_among(const struct persist_store *s, const char *const *ids,
+			      const bool *bad, size_t n, const char *default_id,
+			      struct persist_choice *out);
 /* Writes a one-line English explanation of a choice ("default 'a' is bad
  * (3 failed attempts); booting last-known-good 'b'"). Returns the length it
  * needs like snprintf. */

@@ -653,6 +653,14 @@ TEST(choose_follows_the_fallback_order)
 	CHECK_EQ_INT(persist_boot_reset_entry(&st, "new"), 0);
 	persist_boot_choose(&st, ids, 3, NULL, &c);
 	CHECK(c.index == 0 && c.reason == PERSIST_CHOSE_DEFAULT);
+	/* Bad by the caller's rule (a boot counter in a file name): skipped
+	 * as bad, pinned or not, also as LKG. */
+	persist_boot_choose_among(&st, ids, (const bool[]){ true, false, false }, 3, "new", &c);
+	CHECK(c.index == 1 && c.reason == PERSIST_CHOSE_LKG && c.default_skip == PERSIST_SKIP_BAD);
+	persist_choice_describe(&st, &c, ids, why, sizeof(why));
+	CHECK_EQ_STR(why, "default 'new' is bad; falling back to last-known-good 'old'");
+	persist_boot_choose_among(&st, ids, (const bool[]){ true, true, false }, 3, NULL, &c);
+	CHECK(c.index == 2 && c.reason == PERSIST_CHOSE_GOLDEN && c.lkg_skip == PERSIST_SKIP_BAD);
 	CHECK_EQ_INT(persist_boot_reset_entry(&st, "nope"), PERSIST_E_NOTFOUND);
 	persist_close(&st);
 	persist_mem_free(m);
