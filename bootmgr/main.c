@@ -348,42 +348,29 @@ static void before_start(void *ctx)
 
 /*
  * systemd's boot counting names: rename before the boot, tell the OS. The
- * entry follows its file: a later boot in this power-on renames the new
- * name, and a unified kernel image (the counted file is the image itself)
- * is started under the name it now has.
+ * entry follows its file (bm_entry_renamed): a later boot in this power-on
+ * renames the new name, and a unified kernel image is started under it.
  */
 static void count_in_file_name(struct bm_entry *it)
 {
-	char next[BM_FILE_NAME_MAX], path[BM_PATH_MAX + 32];
-	void *vol = bm->list.volumes[it->volume].handle;
-	struct bm_bootcount bc;
-	bool is_image;
+	char next[BM_FILE_NAME_MAX], path[BM_PATH_MAX + BM_FILE_NAME_MAX];
 	int r;
 
 	if (!(it->flags & BM_F_COUNTING)) {
 		bli_set_boot_count_path(NULL);
 		return;
 	}
-	if (bm_bootcount_next_name(it->source_name, it->kind == BM_KIND_UKI ? ".efi" : ".conf", next,
-				   sizeof(next)) < 0)
+	if (bm_entry_count_name(it, next, sizeof(next)) < 0 ||
+	    bm_bootcount_path(it->source_dir, it->source_name, path, sizeof(path)) < 0)
 		return;
-	kfmt_snprintf(path, sizeof(path), "%s\\%s", it->source_dir, it->source_name);
-	is_image = bm_strcaseeq(path, it->path);
-	r = kefi_file_rename(vol, path, next);
+	r = kefi_file_rename(bm->list.volumes[it->volume].handle, path, next);
 	if (r != KEFI_OK) {
 		kefi_marker("KEEL-BOOTCOUNT status=rename-failed file=%s reason=\"%s\"\n", path,
 			    kefi_strerror(r));
 		return;
 	}
+	bm_entry_renamed(it, next);
 	bm_bootcount_path(it->source_dir, next, path, sizeof(path));
-	bm_strlcpy(it->source_name, sizeof(it->source_name), next);
-	if (is_image)
-		bm_strlcpy(it->path, sizeof(it->path), path);
-	if (bm_bootcount_parse(next, it->kind == BM_KIND_UKI ? ".efi" : ".conf", &bc) == 0 &&
-	    bc.counting) {
-		it->tries_left = bc.left;
-		it->tries_done = bc.done;
-	}
 	bli_set_boot_count_path(path);
 	kefi_marker("KEEL-BOOTCOUNT file=%s\n", path);
 }

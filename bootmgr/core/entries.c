@@ -34,6 +34,40 @@ static void set_counting(struct bm_entry *e, const struct bm_bootcount *c)
 		e->flags |= BM_F_BAD;
 }
 
+/* The suffix a boot counter sits before: the entry file's own. */
+static const char *count_suffix(const struct bm_entry *e)
+{
+	size_t n = bm_strlen(e->source_name);
+
+	return n > 5 && bm_strcaseeq(e->source_name + n - 5, ".conf") ? ".conf" : ".efi";
+}
+
+int bm_entry_count_name(const struct bm_entry *e, char *out, size_t cap)
+{
+	if (!(e->flags & BM_F_COUNTING))
+		return BM_E_INVAL;
+	return bm_bootcount_next_name(e->source_name, count_suffix(e), out, cap);
+}
+
+int bm_entry_renamed(struct bm_entry *e, const char *name)
+{
+	char old[BM_PATH_MAX + BM_FILE_NAME_MAX];
+	struct bm_bootcount c;
+	bool image;
+
+	if (bm_bootcount_parse(name, count_suffix(e), &c) < 0)
+		return BM_E_BADNAME;
+	image = bm_bootcount_path(e->source_dir, e->source_name, old, sizeof(old)) >= 0 &&
+		bm_strcaseeq(old, e->path);
+	if (!SET(e->source_name, name) ||
+	    (image && bm_bootcount_path(e->source_dir, name, e->path, sizeof(e->path)) < 0))
+		return BM_E_TOOLONG;
+	e->flags &= ~(uint32_t)(BM_F_COUNTING | BM_F_BAD);
+	e->tries_left = e->tries_done = 0;
+	set_counting(e, &c);
+	return 0;
+}
+
 static int set_dir(struct bm_entry *e, const char *dir)
 {
 	if (!dir || !*dir) {

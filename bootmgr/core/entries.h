@@ -99,6 +99,19 @@ int bm_entry_from_uki(struct bm_entry *e, const char *dir, const char *file_name
 int bm_entry_from_program(struct bm_entry *e, int kind, const char *id, const char *title,
 			  const char *path, uint32_t volume, const persist_guid *uuid);
 
+/*
+ * systemd's boot counting in file names, for an entry with BM_F_COUNTING:
+ * bm_entry_count_name() writes the name its file gets before the boot
+ * (foo+3.conf -> foo+2-1.conf; the counter sits before the file's own
+ * suffix, .conf or .efi) into out[cap]; returns its length, BM_E_INVAL
+ * without a counter, or BM_E_TOOLONG. Once the file has that name,
+ * bm_entry_renamed() makes the entry follow it: its file name, its tries
+ * and BM_F_BAD, and its path when the counted file is the image itself (a
+ * unified kernel image). Returns 0, BM_E_BADNAME or BM_E_TOOLONG.
+ */
+int bm_entry_count_name(const struct bm_entry *e, char *out, size_t cap);
+int bm_entry_renamed(struct bm_entry *e, const char *name);
+
 /* Fills *e for Recovery, firmware setup, reboot or power off, with their
  * fixed ids ("keel-recovery", "auto-reboot-to-firmware-setup",
  * "auto-reboot", "auto-poweroff") and titles. Returns 0 or BM_E_INVAL. */

@@ -222,6 +222,36 @@ TEST(entries_uki)
 		     BM_E_CONTROL);
 }
 
+/* A boot counter in the file name: the next name, then the entry follows
+ * its renamed file (a UKI's path with it; a .conf entry's image stays). */
+TEST(entries_follow_their_counted_file)
+{
+	char next[BM_FILE_NAME_MAX];
+
+	REQUIRE(bm_entry_from_uki(&e, "/EFI/Linux", "deb+1.efi", NULL, NULL, NULL, 0, 0, NULL) == 0);
+	CHECK_EQ_INT(bm_entry_count_name(&e, next, sizeof(next)), (int)strlen("deb+0-1.efi"));
+	CHECK_EQ_STR(next, "deb+0-1.efi");
+	REQUIRE(bm_entry_renamed(&e, next) == 0);
+	CHECK_EQ_STR(e.source_name, "deb+0-1.efi");
+	CHECK_EQ_STR(e.path, "\\EFI\\Linux\\deb+0-1.efi");
+	CHECK(e.tries_left == 0 && e.tries_done == 1 && (e.flags & BM_F_BAD));
+	CHECK_EQ_INT(bm_entry_renamed(&e, "deb+0-1.conf"), BM_E_BADNAME);
+
+	/* A Type #1 entry naming a UKI: the counter is in the .conf file. */
+	REQUIRE(bm_bls_parse("u+3.conf", "uki /EFI/Linux/u.efi\n", 21, &b, NULL) == 0);
+	REQUIRE(bm_entry_from_bls(&e, &b, "/loader/entries", 0, NULL) == 0);
+	CHECK_EQ_INT(e.kind, BM_KIND_UKI);
+	REQUIRE(bm_entry_count_name(&e, next, sizeof(next)) > 0);
+	CHECK_EQ_STR(next, "u+2-1.conf");
+	REQUIRE(bm_entry_renamed(&e, next) == 0);
+	CHECK_EQ_STR(e.path, "\\EFI\\Linux\\u.efi");
+	CHECK(e.tries_left == 2 && e.tries_done == 1 && !(e.flags & BM_F_BAD));
+
+	/* Without a counter there is nothing to rename. */
+	REQUIRE(bm_entry_from_uki(&e, "/EFI/Linux", "plain.efi", NULL, NULL, NULL, 0, 0, NULL) == 0);
+	CHECK_EQ_INT(bm_entry_count_name(&e, next, sizeof(next)), BM_E_INVAL);
+}
+
 /* The ids go straight into libpersist's chooser. */
 TEST(entries_feed_persist_choose)
 {
