@@ -58,14 +58,21 @@ static CHAR16 *path_to_text(EFI_DEVICE_PATH *dp)
 	return DevicePathToStr(dp);
 }
 
-void kefi_path_text(EFI_HANDLE handle, char *out, size_t size)
+/* The text of dp into out[size] ("" if there is none). */
+static int path_text_into(EFI_DEVICE_PATH *dp, char *out, size_t size)
 {
-	EFI_DEVICE_PATH *dp = DevicePathFromHandle(handle);
 	CHAR16 *text = dp ? path_to_text(dp) : NULL;
 
 	kefi_from_ucs2(text, out, size);
-	if (text)
-		FreePool(text);
+	if (!text)
+		return dp ? KEFI_ENOMEM : KEFI_OK;
+	FreePool(text);
+	return KEFI_OK;
+}
+
+void kefi_path_text(EFI_HANDLE handle, char *out, size_t size)
+{
+	path_text_into(DevicePathFromHandle(handle), out, size);
 }
 
 int kefi_file_path_text(const void *path, char *out, size_t size)
@@ -92,14 +99,8 @@ int kefi_file_path_text(const void *path, char *out, size_t size)
 			out[n++] = f->PathName[i] < 0x80 ? (char)f->PathName[i] : '?';
 	}
 	out[n] = '\0';
-	if (dp && !IsDevicePathEnd(dp)) {
-		CHAR16 *text = path_to_text((EFI_DEVICE_PATH *)path);
-
-		if (!text)
-			return KEFI_ENOMEM;
-		kefi_from_ucs2(text, out, size);
-		FreePool(text);
-	}
+	if (dp && !IsDevicePathEnd(dp))
+		return path_text_into((EFI_DEVICE_PATH *)path, out, size);
 	return KEFI_OK;
 }
 

@@ -377,10 +377,8 @@ int persist_log_recover(struct persist_store *s)
 		r = find_head(s, &h, &s->head_seg, &s->found);
 	if (r < 0)
 		return r;
-	if (r == 2) {
+	if (r == 2) /* the ring is empty: head_seg 0, generation 0 */
 		r = 0;
-		s->head_seg = 0;
-	}
 	if (r) {
 		wk_init(&w, s, s->head_seg, s->scratch);
 		chain_start(&c, &h);
