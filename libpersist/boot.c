@@ -67,11 +67,11 @@ void persist_state_encode(const struct persist_boot_state *st, const persist_gui
 	pz_copy(buf + 24, uuid->b, 16);
 	put_le64(buf + 40, st->next_boot_id);
 	put_le64(buf + 48, st->log_clear_seq);
-	put_le32(buf + 60, st->log_hint);
 	buf[56] = st->max_tries;
 	buf[57] = st->log_level;
 	buf[58] = (uint8_t)st->n_entries;
 	buf[59] = (uint8_t)st->n_history;
+	put_le32(buf + 60, st->log_hint);
 	pz_copy(buf + 64, st->lkg, PERSIST_ID_MAX);
 	pz_copy(buf + 128, st->oneshot, PERSIST_ID_MAX);
 	pz_copy(buf + 192, st->default_id, PERSIST_ID_MAX);
@@ -140,11 +140,11 @@ static int decode_header(const uint8_t *buf, const persist_guid *uuid,
 	st->seq = get_le64(buf + 16);
 	st->next_boot_id = get_le64(buf + 40);
 	st->log_clear_seq = get_le64(buf + 48);
-	st->log_hint = get_le32(buf + 60);
 	st->max_tries = buf[56];
 	st->log_level = buf[57];
 	st->n_entries = buf[58];
 	st->n_history = buf[59];
+	st->log_hint = get_le32(buf + 60);
 	if (!st->max_tries || st->log_level > PERSIST_LEVEL_DEBUG || !st->next_boot_id ||
 	    st->n_entries > PERSIST_MAX_ENTRIES || st->n_history > PERSIST_MAX_HISTORY)
 		return PERSIST_E_CORRUPT;
@@ -376,10 +376,10 @@ static void push_attempt(struct persist_boot_state *st, uint64_t boot_id, const 
  * st is the state about to be committed.
  */
 /* The crash record of an attempt found to have failed. */
-static void log_failed(struct persist_store *s, const struct persist_boot_state *st,
+static void log_failed(struct persist_store *s, struct persist_boot_state *st,
 		       const struct persist_attempt *failed)
 {
-	const struct persist_entry *e = find_entry((struct persist_boot_state *)st, failed->entry);
+	const struct persist_entry *e = find_entry(st, failed->entry);
 	struct persist_crash c;
 	char text[192];
 	struct sbuf b;
