@@ -63,6 +63,13 @@ struct bootmgr {
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
 static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
 
+/* KEEL-TIME: how long since bootmgr started (docs/benchmarks.md). */
+static void mark_phase(const char *phase)
+{
+	kefi_marker("KEEL-TIME phase=%s elapsed_us=%llu\n", phase,
+		    (unsigned long long)(kefi_time_us() - t_start));
+}
+
 /* Appends a log record. It becomes durable with the next commit: the one
  * that makes the attempt durable right before an image starts, or
  * flush_notes() before anything else that may end this boot. One flush per
@@ -428,8 +435,7 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 			flush_notes(); /* nothing left to write: no flush happens */
 			kefi_marker("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
 				    (unsigned long long)sc.boot_id);
-			kefi_marker("KEEL-TIME phase=attempt elapsed_us=%llu\n",
-				    (unsigned long long)(kefi_time_us() - t_start));
+			mark_phase("attempt");
 		}
 	} else if (bm->store) {
 		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->id, why);
@@ -577,7 +583,7 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 int keel_efi_main(void)
 {
-	uint64_t t0 = t_start = kefi_time_us();
+	t_start = kefi_time_us();
 
 	bm = kefi_alloc(sizeof(*bm));
 	if (!bm) {
@@ -591,23 +597,19 @@ int keel_efi_main(void)
 	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
 	 * and wear the flash. The persist partition keeps the history. */
 	kefi_marker("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
-	bli_announce(t0);
-	kefi_marker("KEEL-TIME phase=start elapsed_us=%llu\n",
-		    (unsigned long long)(kefi_time_us() - t0));
+	bli_announce(t_start);
+	mark_phase("start");
 	kefi_self_partuuid(&bm->pick.self_uuid);
 	inventory_disks(&bm->pick);
-	kefi_marker("KEEL-TIME phase=inventory elapsed_us=%llu\n",
-		    (unsigned long long)(kefi_time_us() - t0));
+	mark_phase("inventory");
 	open_store();
-	kefi_marker("KEEL-TIME phase=store elapsed_us=%llu\n",
-		    (unsigned long long)(kefi_time_us() - t0));
+	mark_phase("store");
 	load_config();
 	if (discover(&bm->list) != KEFI_OK) {
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
 		kefi_power_off();
 	}
-	kefi_marker("KEEL-TIME phase=discovery elapsed_us=%llu\n",
-		    (unsigned long long)(kefi_time_us() - t0));
+	mark_phase("discovery");
 	collect_ids();
 	load_requests();
 	boot_loop();
