@@ -347,29 +347,38 @@ static void watchdog_messages(const char *store, char *out, size_t len)
 	persist_linux_close(s);
 }
 
+/* A fresh store, a fresh heartbeat file and the daemon tests' policy: a
+ * 10 s pretimeout and one check, the heartbeat fresher than 60 s. */
+static bool daemon_setup(const char *store, const char *beat, struct persist_wdt_policy *p)
+{
+	const char *set[] = { "fresh", beat, "60" };
+	struct persist_store *s;
+	char err[200];
+
+	unlink(store);
+	if (persist_linux_format(store, 1u << 20, NULL, &s) != 0)
+		return false;
+	persist_linux_close(s);
+	unit_write_text(beat, "x");
+	persist_wdt_policy_default(p);
+	p->pretimeout = 10;
+	return persist_wdt_policy_set(p, 3, set, err, sizeof(err)) == 0;
+}
+
 TEST(daemon_kicks_while_checks_pass_and_stops_with_magic_close)
 {
 	static char msgs[8192];
 	volatile sig_atomic_t stop = 0;
 	struct persist_wdt_policy p;
 	struct persist_wdt_result res;
-	struct persist_store *s;
 	const char *store = path("daemon.store"), *beat = path("beat");
 	struct sleeper sl = { .stop_after = 3, .stop = &stop };
-	const char *set[] = { "fresh", beat, "60" };
-	char err[200];
 	struct persist_wdt_daemon d = { .policy = &p, .ops = &fake_ops, .store_path = store,
 					.boot_id = 5, .stop = &stop, .sleep = fake_sleep,
 					.sleep_ctx = &sl, .say = quiet };
 
 	memset(&drv, 0, sizeof(drv));
-	unlink(store);
-	REQUIRE(persist_linux_format(store, 1u << 20, NULL, &s) == 0);
-	persist_linux_close(s);
-	unit_write_text(beat, "x");
-	persist_wdt_policy_default(&p);
-	p.pretimeout = 10;
-	REQUIRE(persist_wdt_policy_set(&p, 3, set, err, sizeof(err)) == 0);
+	REQUIRE(daemon_setup(store, beat, &p));
 	REQUIRE(persist_wdt_run(&d, &res) == 0);
 	CHECK_EQ_INT(res.kicks, 3);
 	CHECK_EQ_INT(drv.kicks, 3);
@@ -386,24 +395,15 @@ TEST(daemon_stops_kicking_when_a_check_fails_and_logs_why)
 	volatile sig_atomic_t stop = 0;
 	struct persist_wdt_policy p;
 	struct persist_wdt_result res;
-	struct persist_store *s;
 	const char *store = path("failing.store"), *beat = path("beat2");
 	struct sleeper sl = { .stale_after = 2, .beat = beat, .stop = &stop };
-	const char *set[] = { "fresh", beat, "60" };
-	char err[200];
 	struct persist_wdt_daemon d = { .policy = &p, .ops = &fake_ops, .store_path = store,
 					.boot_id = 6, .stop = &stop, .sleep = fake_sleep,
 					.sleep_ctx = &sl, .max_rounds = 5, .say = quiet };
 
 	memset(&drv, 0, sizeof(drv));
 	drv.no_pretimeout = true;
-	unlink(store);
-	REQUIRE(persist_linux_format(store, 1u << 20, NULL, &s) == 0);
-	persist_linux_close(s);
-	unit_write_text(beat, "x");
-	persist_wdt_policy_default(&p);
-	p.pretimeout = 10;
-	REQUIRE(persist_wdt_policy_set(&p, 3, set, err, sizeof(err)) == 0);
+	REQUIRE(daemon_setup(store, beat, &p));
 	REQUIRE(persist_wdt_run(&d, &res) == 0);
 	CHECK_EQ_INT(res.rounds, 5);
 	CHECK_EQ_INT(res.kicks, 2); /* the file went stale after the second sleep */
