@@ -30,6 +30,8 @@
 #define ROOT_SPEC "root=PARTUUID=4b45454c-0000-4000-8000-000000000504"
 #define PERSIST_SPEC "keel.persist=PARTUUID=4b45454c-0000-4000-8000-000000000503"
 #define BASE_OPTIONS "console=ttyS0 quiet panic=5"
+/* The good system: from its root partition, powering off once golden. */
+#define GOOD_EXTRA ROOT_SPEC " keel.halt_after_golden=1"
 /* Goal: golden within 15 s of QEMU starting under TCG; asserted with room
  * for a loaded machine. */
 #define GOLDEN_GOAL_S 15.0
@@ -151,24 +153,56 @@ static void sample_vm_config(vm_config *cfg, const char *name, const char *disk,
 			    .fail_markers = { "KEEL-OS error:", NULL } };
 }
 
+/* One boot's strings: the VM config points to them, and the harness reads
+ * them again at every vm_boot(). */
+struct sample_boot {
+	char disk[128], initrd[128], append[512];
+	vm_config cfg;
+	uint64_t id;
+};
+
+/* The next boot, attempt `id`, of `image`'s variant: its initramfs and a
+ * command line with the boot id, the persist partition and `extra`. */
+static void sample_next(struct sample_boot *b, const char *image, uint64_t id, const char *extra)
+{
+	b->id = id;
+	snprintf(b->initrd, sizeof(b->initrd), IMAGES "%s.initrd", image);
+	snprintf(b->append, sizeof(b->append), BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC "%s%s",
+		 (unsigned long long)id, extra[0] ? " " : "", extra);
+}
+
+/* A fresh copy of `image`.img as WORK `copy`.img, an attempt of `entry`
+ * begun in its store, and the configuration of the VM (`name`) that boots
+ * the variant. False if the copy or the attempt failed. */
+static bool sample_prepare(struct sample_boot *b, const char *name, const char *image,
+			   const char *copy, const char *entry, const char *extra)
+{
+	char src[64], dst[64];
+	uint64_t id;
+
+	snprintf(src, sizeof(src), "%s.img", image);
+	snprintf(dst, sizeof(dst), "%s.img", copy);
+	snprintf(b->disk, sizeof(b->disk), WORK "%s", dst);
+	if (fresh_copy(src, dst) != 0 || !(id = begin_attempt(b->disk, entry)))
+		return false;
+	sample_next(b, image, id, extra);
+	sample_vm_config(&b->cfg, name, b->disk, b->initrd, b->append);
+	return true;
+}
+
 TEST(good_boot_reports_four_stages_on_console_and_in_store)
 {
-	const char *disk = WORK "good.img";
-	char append[512], stage[4][64], records[4096];
+	struct sample_boot b;
+	const char *disk = b.disk;
+	char stage[4][64], records[4096];
 	struct persist_attempt a;
-	vm_config cfg;
 	uint64_t id;
 	double start, golden;
 	vm *v;
 
-	REQUIRE(fresh_copy("sample-os.img", "good.img") == 0);
-	REQUIRE((id = begin_attempt(disk, "sample-os")) != 0);
-	snprintf(append, sizeof(append),
-		 BASE_OPTIONS " " ROOT_SPEC " keel.boot_id=%llu " PERSIST_SPEC
-			      " keel.halt_after_golden=1",
-		 (unsigned long long)id);
-	sample_vm_config(&cfg, "sample-os-good", disk, IMAGES "sample-os.initrd", append);
-	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(sample_prepare(&b, "sample-os-good", "sample-os", "good", "sample-os", GOOD_EXTRA));
+	id = b.id;
+	REQUIRE((v = vm_new(&b.cfg)) != NULL);
 	start = now_s();
 	REQUIRE(vm_boot(v) == 0);
 	for (int i = 0; i < 4; i++) {
@@ -267,21 +301,19 @@ TEST(non_numeric_boot_id_boots_without_a_boot_id_and_says_so)
 
 TEST(hang_variant_is_reset_by_the_watchdog_in_time)
 {
-	const char *disk = WORK "hang.img";
-	char append[512];
+	struct sample_boot b;
+	const char *disk = b.disk;
+	char extra[32];
 	struct persist_attempt a;
-	vm_config cfg;
 	double frozen, reset;
 	uint64_t id;
 	vm *v;
 
-	REQUIRE(fresh_copy("sample-os-hang.img", "hang.img") == 0);
-	REQUIRE((id = begin_attempt(disk, "sample-os-hang")) != 0);
-	snprintf(append, sizeof(append),
-		 BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC " keel.watchdog=%d",
-		 (unsigned long long)id, HANG_WATCHDOG_S);
-	sample_vm_config(&cfg, "sample-os-hang", disk, IMAGES "sample-os-hang.initrd", append);
-	REQUIRE((v = vm_new(&cfg)) != NULL);
+	snprintf(extra, sizeof(extra), "keel.watchdog=%d", HANG_WATCHDOG_S);
+	REQUIRE(sample_prepare(&b, "sample-os-hang", "sample-os-hang", "hang", "sample-os-hang",
+			       extra));
+	id = b.id;
+	REQUIRE((v = vm_new(&b.cfg)) != NULL);
 	REQUIRE(vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-OS watchdog device=/dev/watchdog identity=\"i6300ESB timer\"", 90) ==
 	      0);
@@ -332,25 +364,21 @@ static void check_crash_reported(const char *image, uint64_t crashed, const char
 
 TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
 {
-	const char *disk = WORK "panic.img";
 	const char *panic = "Kernel panic - not syncing: sysrq triggered crash";
 	/* Both boots run on one vm, so on the same EFI variables (efi-pstore
 	 * keeps the dump there). The harness reads the config's strings at each
 	 * vm_boot(), so the second boot gets its own initramfs and command line
-	 * by rewriting these buffers in between. */
-	static char initrd[128], append[512];
+	 * by rewriting b's buffers in between (sample_next). */
+	struct sample_boot b;
+	const char *disk = b.disk;
 	char want[256];
-	vm_config cfg;
 	uint64_t crashed, next;
 	vm *v;
 
-	REQUIRE(fresh_copy("sample-os-panic.img", "panic.img") == 0);
-	REQUIRE((crashed = begin_attempt(disk, "sample-os-panic")) != 0);
-	snprintf(initrd, sizeof(initrd), IMAGES "sample-os-panic.initrd");
-	snprintf(append, sizeof(append), BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC,
-		 (unsigned long long)crashed);
-	sample_vm_config(&cfg, "sample-os-panic", disk, initrd, append);
-	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(sample_prepare(&b, "sample-os-panic", "sample-os-panic", "panic", "sample-os-panic",
+			       ""));
+	crashed = b.id;
+	REQUIRE((v = vm_new(&b.cfg)) != NULL);
 	REQUIRE(vm_boot(v) == 0);
 	snprintf(want, sizeof(want), "KEEL-OS stage=init boot_id=%llu", (unsigned long long)crashed);
 	CHECK(vm_expect(v, want, 90) == 0);
@@ -361,11 +389,7 @@ TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
 
 	/* The next boot: a new attempt of the good entry. */
 	REQUIRE((next = begin_attempt(disk, "sample-os")) != 0);
-	snprintf(initrd, sizeof(initrd), IMAGES "sample-os.initrd");
-	snprintf(append, sizeof(append),
-		 BASE_OPTIONS " " ROOT_SPEC " keel.boot_id=%llu " PERSIST_SPEC
-			      " keel.halt_after_golden=1",
-		 (unsigned long long)next);
+	sample_next(&b, "sample-os", next, GOOD_EXTRA);
 	REQUIRE(vm_boot(v) == 0);
 	snprintf(want, sizeof(want), "panic=\"%s\" last_stage=init boot_id=%llu", panic,
 		 (unsigned long long)crashed);
@@ -380,19 +404,17 @@ TEST(panic_variant_leaves_pstore_text_for_the_next_boot)
 
 TEST(crash_variant_kills_init_after_the_init_stage)
 {
-	const char *disk = WORK "crash.img";
-	char append[512], want[64];
+	struct sample_boot b;
+	const char *disk = b.disk;
+	char want[64];
 	struct persist_attempt a;
-	vm_config cfg;
 	uint64_t id;
 	vm *v;
 
-	REQUIRE(fresh_copy("sample-os-crash.img", "crash.img") == 0);
-	REQUIRE((id = begin_attempt(disk, "sample-os-crash")) != 0);
-	snprintf(append, sizeof(append), BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC,
-		 (unsigned long long)id);
-	sample_vm_config(&cfg, "sample-os-crash", disk, IMAGES "sample-os-crash.initrd", append);
-	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(sample_prepare(&b, "sample-os-crash", "sample-os-crash", "crash", "sample-os-crash",
+			       ""));
+	id = b.id;
+	REQUIRE((v = vm_new(&b.cfg)) != NULL);
 	REQUIRE(vm_boot(v) == 0);
 	snprintf(want, sizeof(want), "KEEL-OS stage=init boot_id=%llu", (unsigned long long)id);
 	CHECK(vm_expect(v, want, 90) == 0);
@@ -407,22 +429,18 @@ TEST(crash_variant_kills_init_after_the_init_stage)
 
 TEST(unhealthy_variant_never_golden_reboots_at_its_deadline)
 {
-	const char *disk = WORK "unhealthy.img";
-	char append[512], records[4096];
+	struct sample_boot b;
+	const char *disk = b.disk;
+	char records[4096];
 	struct persist_attempt a;
-	vm_config cfg;
 	uint64_t id;
 	vm *v;
 
-	REQUIRE(fresh_copy("sample-os-unhealthy.img", "unhealthy.img") == 0);
-	REQUIRE((id = begin_attempt(disk, "sample-os-unhealthy")) != 0);
-	snprintf(append, sizeof(append),
-		 BASE_OPTIONS " keel.boot_id=%llu " PERSIST_SPEC " keel.golden_deadline=8",
-		 (unsigned long long)id);
-	sample_vm_config(&cfg, "sample-os-unhealthy", disk, IMAGES "sample-os-unhealthy.initrd",
-			 append);
-	cfg.fail_markers[1] = "KEEL-OS stage=golden";
-	REQUIRE((v = vm_new(&cfg)) != NULL);
+	REQUIRE(sample_prepare(&b, "sample-os-unhealthy", "sample-os-unhealthy", "unhealthy",
+			       "sample-os-unhealthy", "keel.golden_deadline=8"));
+	id = b.id;
+	b.cfg.fail_markers[1] = "KEEL-OS stage=golden";
+	REQUIRE((v = vm_new(&b.cfg)) != NULL);
 	REQUIRE(vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-OS stage=services", 90) == 0);
 	CHECK(vm_expect(v, "KEEL-OS health=fail reason=", 30) == 0);
