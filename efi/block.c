@@ -28,7 +28,7 @@ static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 	if (hd) {
 		b->part_number = hd->PartitionNumber;
 		if (hd->SignatureType == SIGNATURE_TYPE_GUID)
-			CopyMem(b->part_uuid.b, (void *)hd->Signature, 16);
+			kefi_copy(b->part_uuid.b, (void *)hd->Signature, 16);
 	}
 }
 
@@ -111,7 +111,7 @@ static int transfer(const kefi_block *dev, uint64_t lba, void *buf, size_t count
 			return KEFI_ENOMEM;
 		io = (void *)(UINTN)bounce;
 		if (write)
-			CopyMem(io, buf, bytes);
+			kefi_copy(io, buf, bytes);
 	}
 	if (write)
 		st = uefi_call_wrapper(bio->WriteBlocks, 5, bio, bio->Media->MediaId, lba, bytes, io);
@@ -119,7 +119,7 @@ static int transfer(const kefi_block *dev, uint64_t lba, void *buf, size_t count
 		st = uefi_call_wrapper(bio->ReadBlocks, 5, bio, bio->Media->MediaId, lba, bytes, io);
 	if (bounce) {
 		if (!write && !EFI_ERROR(st))
-			CopyMem(buf, io, bytes);
+			kefi_copy(buf, io, bytes);
 		uefi_call_wrapper(BS->FreePages, 2, bounce, pages);
 	}
 	return kefi_from_status(st);

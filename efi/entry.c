@@ -13,9 +13,19 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
+	EFI_LOADED_IMAGE *li;
 	int ret;
 
-	InitializeLib(image, systab);
+	/* What Keel needs of gnu-efi's InitializeLib(): the table pointers, and
+	 * pool memory of the type the image's own data has. The rest of it
+	 * (Unicode collation, the Lang and EFIDebug variables) serves
+	 * functions Keel does not use and costs firmware calls at every boot. */
+	ST = systab;
+	BS = systab->BootServices;
+	RT = systab->RuntimeServices;
+	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
+					 (void **)&li)))
+		PoolAllocationType = li->ImageDataType;
 	kefi_image_handle = image;
 	ret = keel_efi_main();
 	return ret == 0 ? EFI_SUCCESS : EFI_ABORTED;

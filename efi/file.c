@@ -2,17 +2,94 @@
 /* File systems, files, images and variables. */
 #include "efi/internal.h"
 
+/*
+ * Open roots, one per volume. Under OVMF, opening and closing a volume's
+ * root costs more than opening a file in it, and discovery opens several
+ * files per volume, so a root stays open until a started image returns (it
+ * may have changed or removed the volume). An error that says the medium
+ * went away drops the root, and the open is tried once more.
+ */
+#define ROOTS_MAX 16
+
+static struct {
+	EFI_HANDLE volume;
+	EFI_FILE_HANDLE root;
+} roots[ROOTS_MAX];
+static size_t roots_next; /* the slot to reuse when all are taken */
+
+static EFI_FILE_HANDLE volume_root(EFI_HANDLE volume)
+{
+	EFI_FILE_HANDLE root;
+	size_t i;
+
+	for (i = 0; i < ROOTS_MAX; i++)
+		if (roots[i].root && roots[i].volume == volume)
+			return roots[i].root;
+	root = LibOpenRoot(volume);
+	if (!root)
+		return NULL;
+	for (i = 0; i < ROOTS_MAX && roots[i].root; i++)
+		;
+	if (i == ROOTS_MAX) {
+		i = roots_next;
+		roots_next = (roots_next + 1) % ROOTS_MAX;
+		uefi_call_wrapper(roots[i].root->Close, 1, roots[i].root);
+	}
+	roots[i].volume = volume;
+	roots[i].root = root;
+	return root;
+}
+
+static void forget_root(EFI_HANDLE volume)
+{
+	for (size_t i = 0; i < ROOTS_MAX; i++)
+		if (roots[i].root && (!volume || roots[i].volume == volume)) {
+			uefi_call_wrapper(roots[i].root->Close, 1, roots[i].root);
+			roots[i].root = NULL;
+		}
+}
+
+static bool medium_gone(EFI_STATUS st)
+{
+	return st == EFI_MEDIA_CHANGED || st == EFI_NO_MEDIA || st == EFI_DEVICE_ERROR ||
+	       st == EFI_VOLUME_CORRUPTED || st == EFI_INVALID_PARAMETER;
+}
+
+/* Opens path on the volume through its cached root. */
+static EFI_STATUS root_open(EFI_HANDLE volume, const CHAR16 *wpath, UINT64 mode,
+			    EFI_FILE_HANDLE *file)
+{
+	EFI_FILE_HANDLE root = volume_root(volume);
+	EFI_STATUS st;
+
+	if (!root)
+		return EFI_NOT_FOUND;
+	st = uefi_call_wrapper(root->Open, 5, root, file, (CHAR16 *)wpath, mode, 0);
+	if (!medium_gone(st))
+		return st;
+	forget_root(volume);
+	root = volume_root(volume);
+	if (!root)
+		return st;
+	return uefi_call_wrapper(root->Open, 5, root, file, (CHAR16 *)wpath, mode, 0);
+}
+
+void kefi_volumes_forget(void)
+{
+	forget_root(NULL);
+}
+
 static void fill_volume(kefi_volume *v, EFI_HANDLE h, EFI_HANDLE self)
 {
 	const HARDDRIVE_DEVICE_PATH *hd = kefi_path_partition(h);
-	EFI_FILE_HANDLE root = LibOpenRoot(h);
+	EFI_FILE_HANDLE root = volume_root(h);
 
 	v->handle = h;
 	v->self = h == self;
 	if (hd) {
 		v->part_number = hd->PartitionNumber;
 		if (hd->SignatureType == SIGNATURE_TYPE_GUID)
-			CopyMem(v->part_uuid.b, (void *)hd->Signature, 16);
+			kefi_copy(v->part_uuid.b, (void *)hd->Signature, 16);
 	}
 	if (root) {
 		EFI_FILE_SYSTEM_INFO *info = LibFileSystemInfo(root);
@@ -20,7 +97,6 @@ static void fill_volume(kefi_volume *v, EFI_HANDLE h, EFI_HANDLE self)
 			kefi_from_ucs2(info->VolumeLabel, v->label, sizeof(v->label));
 			FreePool(info);
 		}
-		uefi_call_wrapper(root->Close, 1, root);
 	}
 }
 
@@ -87,7 +163,7 @@ int kefi_self_options(char *out, size_t size)
 	if (n >= sizeof(w) / sizeof(w[0]))
 		n = sizeof(w) / sizeof(w[0]) - 1;
 	if (n)
-		CopyMem(w, li->LoadOptions, n * sizeof(CHAR16));
+		kefi_copy(w, li->LoadOptions, n * sizeof(CHAR16));
 	w[n] = 0;
 	kefi_from_ucs2(w, out, size);
 	return KEFI_OK;
@@ -100,26 +176,19 @@ int kefi_self_partuuid(kefi_guid *uuid)
 
 	if (!hd || hd->SignatureType != SIGNATURE_TYPE_GUID)
 		return KEFI_ENOTFOUND;
-	CopyMem(uuid->b, (void *)hd->Signature, 16);
+	kefi_copy(uuid->b, (void *)hd->Signature, 16);
 	return KEFI_OK;
 }
 
-static EFI_STATUS open_file(void *volume, const char *path, EFI_FILE_HANDLE *file)
+static EFI_STATUS open_file(void *volume, const char *path, UINT64 mode, EFI_FILE_HANDLE *file)
 {
-	EFI_FILE_HANDLE root = LibOpenRoot(volume);
-	CHAR16 *wpath;
+	CHAR16 *wpath = kefi_to_ucs2(path);
 	EFI_STATUS st;
 
-	if (!root)
-		return EFI_NOT_FOUND;
-	wpath = kefi_to_ucs2(path);
-	if (!wpath) {
-		uefi_call_wrapper(root->Close, 1, root);
+	if (!wpath)
 		return EFI_OUT_OF_RESOURCES;
-	}
-	st = uefi_call_wrapper(root->Open, 5, root, file, wpath, EFI_FILE_MODE_READ, 0);
+	st = root_open(volume, wpath, mode, file);
 	FreePool(wpath);
-	uefi_call_wrapper(root->Close, 1, root);
 	return st;
 }
 
@@ -127,35 +196,52 @@ bool kefi_file_exists(void *volume, const char *path)
 {
 	EFI_FILE_HANDLE f;
 
-	if (EFI_ERROR(open_file(volume, path, &f)))
+	if (EFI_ERROR(open_file(volume, path, EFI_FILE_MODE_READ, &f)))
 		return false;
 	uefi_call_wrapper(f->Close, 1, f);
 	return true;
 }
 
+/* What one Read of a file read whole asks for first: loader.conf and entry
+ * files fit, and then the file system is not asked for the size. */
+#define READ_FIRST 4096
+
 int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 {
 	EFI_FILE_HANDLE f;
 	EFI_FILE_INFO *info;
-	UINTN len;
-	void *buf;
-	EFI_STATUS st = open_file(volume, path, &f);
+	UINTN len = READ_FIRST, rest;
+	uint8_t *buf, *grown;
+	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &f);
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
-	info = LibFileInfo(f);
-	if (!info) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return KEFI_EIO;
-	}
-	len = info->FileSize;
-	FreePool(info);
-	buf = kefi_alloc(len + 1); /* +1: callers may treat text as a C string */
+	buf = kefi_alloc(READ_FIRST + 1); /* +1: callers may treat text as a C string */
 	if (!buf) {
 		uefi_call_wrapper(f->Close, 1, f);
 		return KEFI_ENOMEM;
 	}
 	st = uefi_call_wrapper(f->Read, 3, f, &len, buf);
+	if (!EFI_ERROR(st) && len == READ_FIRST) { /* a larger file: read the rest */
+		info = LibFileInfo(f);
+		if (!info) {
+			st = EFI_DEVICE_ERROR;
+		} else if (info->FileSize > len) {
+			rest = info->FileSize - len;
+			grown = kefi_alloc(info->FileSize + 1);
+			if (!grown) {
+				st = EFI_OUT_OF_RESOURCES;
+			} else {
+				kefi_copy(grown, buf, len);
+				FreePool(buf);
+				buf = grown;
+				st = uefi_call_wrapper(f->Read, 3, f, &rest, buf + len);
+				len += rest;
+			}
+		}
+		if (info)
+			FreePool(info);
+	}
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(st)) {
 		FreePool(buf);
@@ -170,7 +256,7 @@ int kefi_file_size(void *volume, const char *path, uint64_t *size)
 {
 	EFI_FILE_HANDLE f;
 	EFI_FILE_INFO *info;
-	EFI_STATUS st = open_file(volume, path, &f);
+	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &f);
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
@@ -188,7 +274,7 @@ int kefi_file_read_at(void *volume, const char *path, uint64_t offset, void *buf
 {
 	EFI_FILE_HANDLE f;
 	UINTN n = len;
-	EFI_STATUS st = open_file(volume, path, &f);
+	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &f);
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
@@ -204,21 +290,12 @@ int kefi_file_read_at(void *volume, const char *path, uint64_t offset, void *buf
 
 int kefi_file_rename(void *volume, const char *path, const char *new_name)
 {
-	EFI_FILE_HANDLE root = LibOpenRoot(volume), f;
+	EFI_FILE_HANDLE f;
 	EFI_FILE_INFO *info, *renamed;
-	CHAR16 *wpath, *wname;
+	CHAR16 *wname;
 	UINTN size;
-	EFI_STATUS st;
+	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, &f);
 
-	if (!root)
-		return KEFI_ENOTFOUND;
-	wpath = kefi_to_ucs2(path);
-	st = wpath ? uefi_call_wrapper(root->Open, 5, root, &f, wpath,
-				       EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0)
-		   : EFI_OUT_OF_RESOURCES;
-	if (wpath)
-		FreePool(wpath);
-	uefi_call_wrapper(root->Close, 1, root);
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
 	info = LibFileInfo(f);
@@ -233,7 +310,7 @@ int kefi_file_rename(void *volume, const char *path, const char *new_name)
 		st = EFI_OUT_OF_RESOURCES;
 		goto out;
 	}
-	CopyMem(renamed, info, SIZE_OF_EFI_FILE_INFO);
+	kefi_copy(renamed, info, SIZE_OF_EFI_FILE_INFO);
 	renamed->Size = size;
 	StrCpy(renamed->FileName, wname);
 	st = uefi_call_wrapper(f->SetInfo, 4, f, &GenericFileInfo, size, renamed);
@@ -256,7 +333,7 @@ int kefi_dir_list(void *volume, const char *path, size_t max, kefi_dirent **list
 	EFI_FILE_INFO *info;
 	kefi_dirent *out;
 	size_t n = 0;
-	EFI_STATUS st = open_file(volume, path, &dir);
+	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &dir);
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
@@ -336,6 +413,8 @@ int kefi_image_run(void *image, uint64_t *exit_status)
 {
 	EFI_STATUS st = uefi_call_wrapper(BS->StartImage, 3, image, NULL, NULL);
 
+	/* Back from the image: it may have changed or removed any volume. */
+	kefi_volumes_forget();
 	if (exit_status)
 		*exit_status = st;
 	return KEFI_OK;
@@ -368,7 +447,7 @@ int kefi_var_get(const kefi_guid *vendor, const char *name, void *buf, size_t *s
 
 	if (!wname)
 		return KEFI_ENOMEM;
-	CopyMem(&guid, (void *)vendor->b, sizeof(guid));
+	kefi_copy(&guid, (void *)vendor->b, sizeof(guid));
 	st = uefi_call_wrapper(RT->GetVariable, 5, wname, &guid, NULL, &len, buf);
 	FreePool(wname);
 	if (EFI_ERROR(st))
@@ -389,7 +468,7 @@ int kefi_var_set(const kefi_guid *vendor, const char *name, const void *data, si
 		return KEFI_ENOMEM;
 	if (persistent)
 		attrs |= EFI_VARIABLE_NON_VOLATILE;
-	CopyMem(&guid, (void *)vendor->b, sizeof(guid));
+	kefi_copy(&guid, (void *)vendor->b, sizeof(guid));
 	st = uefi_call_wrapper(RT->SetVariable, 5, wname, &guid, attrs, size, (void *)data);
 	FreePool(wname);
 	return kefi_from_status(st);
@@ -429,7 +508,7 @@ int kefi_var_delete(const kefi_guid *vendor, const char *name)
 
 	if (!wname)
 		return KEFI_ENOMEM;
-	CopyMem(&guid, (void *)vendor->b, sizeof(guid));
+	kefi_copy(&guid, (void *)vendor->b, sizeof(guid));
 	st = uefi_call_wrapper(RT->SetVariable, 5, wname, &guid, 0, 0, NULL);
 	FreePool(wname);
 	return st == EFI_NOT_FOUND ? KEFI_OK : kefi_from_status(st);

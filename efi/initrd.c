@@ -47,7 +47,7 @@ static EFI_STATUS EFIAPI initrd_load(struct load_file2 *self, EFI_DEVICE_PATH *p
 		*size = initrd_size;
 		return EFI_BUFFER_TOO_SMALL;
 	}
-	CopyMem(buffer, (void *)initrd_data, initrd_size);
+	kefi_copy(buffer, (void *)initrd_data, initrd_size);
 	*size = initrd_size;
 	return EFI_SUCCESS;
 }

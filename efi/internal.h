@@ -11,6 +11,11 @@
 
 #include "efi/kefi.h"
 
+/* Copies and fills compile to inline word loops (the build's string-op
+ * flags); gnu-efi's CopyMem and ZeroMem move one byte per loop turn. */
+#define kefi_copy(d, s, n) __builtin_memcpy((d), (s), (n))
+#define kefi_zero(d, n) __builtin_memset((d), 0, (n))
+
 /* The running image's handle, set by efi_main(). */
 extern EFI_HANDLE kefi_image_handle;
 

@@ -111,6 +111,10 @@ typedef struct kefi_volume {
 
 /* Lists every file system; caller frees *list with kefi_free(). */
 int kefi_volume_list(kefi_volume **list, size_t *count);
+/* File access keeps each volume's root open; this closes them all. Done
+ * after every started image returns; call it before anything else that may
+ * change volumes behind the boot manager's back. */
+void kefi_volumes_forget(void);
 
 /* Reads a whole file (path with '\' separators, e.g. "\\EFI\\BOOT\\x.efi")
  * from a volume into pool memory; caller frees *data with kefi_free(). */

@@ -4,7 +4,11 @@
 
 void *kefi_alloc(size_t size)
 {
-	return AllocateZeroPool(size);
+	void *p = AllocatePool(size);
+
+	if (p && size)
+		kefi_zero(p, size);
+	return p;
 }
 
 void kefi_free(void *p)
