@@ -325,12 +325,12 @@ int discover(struct bm_list *l)
 	for (size_t i = 0; i < l->n_volumes; i++) {
 		const persist_guid *g = &l->volumes[i].part_uuid;
 		char uuid[PERSIST_GUID_STRING_LEN + 1];
-		kefi_marker("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
+		kefi_trace("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
 			    l->volumes[i].part_number,
 			    persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
 			    l->volumes[i].self, l->volumes[i].label[0] ? l->volumes[i].label : "-");
 	}
-	kefi_marker("KEEL-FSES count=%zu\n", l->n_volumes);
+	kefi_trace("KEEL-FSES count=%zu\n", l->n_volumes);
 	/* Its own file system first: its entries win over duplicates. */
 	for (size_t v = 0; v < l->n_volumes; v++)
 		if (l->volumes[v].self) {
@@ -347,7 +347,7 @@ int discover(struct bm_list *l)
 	bm_entries_sort(l->entries);
 	for (uint32_t i = 0; i < l->entries->n; i++) {
 		const struct bm_entry *e = &l->entries->e[i];
-		kefi_marker("KEEL-ENTRY n=%u id=%s kind=%s fs=%u version=%s title=\"%s\"\n", i + 1,
+		kefi_trace("KEEL-ENTRY n=%u id=%s kind=%s fs=%u version=%s title=\"%s\"\n", i + 1,
 			    e->id, kind_name(e), e->volume, e->version[0] ? e->version : "-",
 			    e->title);
 	}

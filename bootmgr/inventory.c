@@ -32,7 +32,7 @@ static int print_partition(const gpt_partition *p, void *ctx)
 	char type[PERSIST_GUID_STRING_LEN + 1], uuid[PERSIST_GUID_STRING_LEN + 1];
 
 	note_partition(c, p);
-	kefi_marker("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
+	kefi_trace("KEEL-PART disk=%zu part=%u type=%s uuid=%s first=%llu last=%llu name=%s\n",
 		    c->disk, p->number, persist_guid_to_string(&p->type, type),
 		    persist_guid_to_string(&p->uuid, uuid), (unsigned long long)p->first_lba,
 		    (unsigned long long)p->last_lba, p->name[0] ? p->name : "-");
@@ -77,11 +77,11 @@ static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick
 	}
 	r = gpt_header_decode(blocks, d->block_size, &h);
 	if (r != GPT_OK) {
-		kefi_marker("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
+		kefi_trace("KEEL-GPT disk=%zu status=none reason=\"%s\"\n", index, gpt_strerror(r));
 		kefi_free(blocks);
 		return;
 	}
-	kefi_marker("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
+	kefi_trace("KEEL-GPT disk=%zu status=ok guid=%s entries=%u\n", index,
 		    persist_guid_to_string(&h.disk_guid, guid), h.n_entries);
 	n_blocks = (gpt_entries_size(&h) + d->block_size - 1) / d->block_size;
 	if (h.entries_lba == 2 && n_blocks <= ahead) {
@@ -119,7 +119,7 @@ void inventory_disks(struct persist_pick *pick)
 	for (size_t i = 0; i < n; i++) {
 		if (devs[i].partition)
 			continue;
-		kefi_marker("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
+		kefi_trace("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
 			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
 			    devs[i].removable, devs[i].path);
 		inventory_gpt(&devs[i], disks, pick);

@@ -63,11 +63,34 @@ struct bootmgr {
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
 static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
 
-/* KEEL-TIME: how long since bootmgr started (docs/benchmarks.md). */
+/* KEEL-TIME: how long since bootmgr started at the end of each phase,
+ * written in one line right before an image starts (docs/benchmarks.md). */
+#define PHASES_MAX 8
+static struct {
+	const char *name;
+	uint64_t us;
+} phases[PHASES_MAX];
+static size_t n_phases;
+
 static void mark_phase(const char *phase)
 {
-	kefi_marker("KEEL-TIME phase=%s elapsed_us=%llu\n", phase,
-		    (unsigned long long)(kefi_time_us() - t_start));
+	if (n_phases < PHASES_MAX) {
+		phases[n_phases].name = phase;
+		phases[n_phases++].us = kefi_time_us() - t_start;
+	}
+}
+
+static void print_phases(void)
+{
+	char line[256];
+	size_t n = 0;
+
+	for (size_t i = 0; i < n_phases && n < sizeof(line); i++)
+		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, " %s=%llu", phases[i].name,
+					   (unsigned long long)phases[i].us);
+	if (n_phases)
+		kefi_marker("KEEL-TIME%s\n", line);
+	n_phases = 0;
 }
 
 /* Appends a log record. It becomes durable with the next commit: the one
@@ -169,10 +192,12 @@ static void load_config(void)
 				bm_loader_conf_init(&bm->conf);
 		}
 	}
+	if (bm->conf.trace)
+		kefi_marker_release(true);
 	bm->timeout_override = -1;
 	if ((t = bli_take_timeout_oneshot()) >= 0 || (t = bli_timeout()) >= 0)
 		bm->timeout_override = t;
-	kefi_marker("KEEL-CONFIG timeout=%d menu=%d tries=%u default=%s\n",
+	kefi_trace("KEEL-CONFIG timeout=%d menu=%d tries=%u default=%s\n",
 		    bm->timeout_override >= 0 ? bm->timeout_override : (int)bm->conf.timeout_sec,
 		    bm->conf.menu, bm->conf.tries,
 		    bm->conf.default_pattern[0] ? bm->conf.default_pattern : "-");
@@ -349,6 +374,7 @@ static void before_start(void *ctx)
 	struct start_ctx *sc = ctx;
 
 	bli_set_selected(sc->it->id);
+	print_phases();
 	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu\n", sc->it->id,
 		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start));
 }
@@ -532,6 +558,9 @@ __attribute__((noreturn)) static void boot_loop(void)
 		const char *why = "default";
 
 		describe_states();
+		/* The quiet path (no menu, no fallback, nothing to tell) leaves
+		 * the trace of what was found off the serial port. */
+		kefi_marker_release(show_menu || fallback || bm->notice[0] || pick == SIZE_MAX);
 		if (fallback) {
 			kefi_marker("KEEL-FALLBACK reason=\"%s\"\n", bm->notice);
 			kefi_printf("Keel: %s\n", bm->notice);
@@ -593,10 +622,13 @@ int keel_efi_main(void)
 	/* Never switched off: a hang here or in a kernel's EFI stub resets the
 	 * machine, and the next boot counts the attempt as failed. */
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
-	kefi_printf("\nKeel boot manager %s\n", KEEL_VERSION);
+	/* The screen stays clean unless there is something to say or a menu
+	 * to show (it has its own title). On the serial port, what bootmgr
+	 * finds is held until it knows whether this boot is a quiet one. */
+	kefi_marker("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
+	kefi_marker_hold();
 	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
 	 * and wear the flash. The persist partition keeps the history. */
-	kefi_marker("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
 	bli_announce(t_start);
 	mark_phase("start");
 	kefi_self_partuuid(&bm->pick.self_uuid);

@@ -12,7 +12,14 @@
 
 static EFI_SERIAL_IO_PROTOCOL *serial;      /* printf's copy: ConOut lacks a UART */
 static EFI_SERIAL_IO_PROTOCOL *marker_port; /* markers: the serial port, if any */
-static bool console_probed;
+static bool console_probed, marker_probed;
+
+/* Held markers, "\n"-terminated lines; a trace line starts with TRACE_TAG. */
+#define HELD_MAX (16 * 1024)
+#define TRACE_TAG '\001'
+static char *held;
+static size_t held_len;
+static bool holding;
 
 /* True if any device path instance in the ConOut variable contains a UART. */
 static bool conout_reaches_serial(void)
@@ -42,13 +49,22 @@ static bool conout_reaches_serial(void)
 	return found;
 }
 
-static void console_probe(void)
+static void marker_probe(void)
 {
 	EFI_GUID serial_guid = SERIAL_IO_PROTOCOL;
 
-	console_probed = true;
+	marker_probed = true;
 	if (EFI_ERROR(LibLocateProtocol(&serial_guid, (void **)&marker_port)))
 		marker_port = NULL;
+}
+
+/* Only printf needs to know whether ConOut already reaches the serial port:
+ * a boot that prints nothing for people never reads ConOut. */
+static void console_probe(void)
+{
+	if (!marker_probed)
+		marker_probe();
+	console_probed = true;
 	if (!conout_reaches_serial())
 		serial = marker_port;
 }
@@ -104,35 +120,99 @@ static void serial_write_crlf(EFI_SERIAL_IO_PROTOCOL *port, const char *s)
 }
 
 /* Writes formatted text to the console, to the serial port, or both. */
-static void emit(bool console, EFI_SERIAL_IO_PROTOCOL *port, const char *fmt, va_list ap)
+static void put(bool console, EFI_SERIAL_IO_PROTOCOL *port, const char *text)
+{
+	if (console)
+		conout_write(text);
+	if (port)
+		serial_write_crlf(port, text);
+}
+
+static void put_marker(const char *text)
+{
+	put(!marker_port, marker_port, text);
+}
+
+void kefi_marker_hold(void)
+{
+	if (!held)
+		held = AllocatePool(HELD_MAX);
+	holding = held != NULL;
+	held_len = 0;
+}
+
+void kefi_marker_release(bool with_trace)
+{
+	char line[1024];
+	size_t i = 0;
+
+	if (!holding)
+		return;
+	holding = false;
+	while (i < held_len) {
+		size_t n = 0;
+		bool trace = held[i] == TRACE_TAG;
+
+		i += trace;
+		while (i < held_len && n < sizeof(line) - 1 && (line[n++] = held[i++]) != '\n')
+			;
+		line[n] = '\0';
+		if (with_trace || !trace)
+			put_marker(line);
+	}
+	held_len = 0;
+}
+
+static void marker(bool trace, const char *fmt, va_list ap)
 {
 	char buf[1024];
+	int r;
+	size_t n;
 
-	kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (console)
-		conout_write(buf);
-	if (port)
-		serial_write_crlf(port, buf);
+	if (!marker_probed)
+		marker_probe();
+	r = kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = r < 0 ? 0 : (size_t)r < sizeof(buf) ? (size_t)r : sizeof(buf) - 1;
+	if (holding && held_len + n + 1 > HELD_MAX)
+		kefi_marker_release(true); /* full: the whole story, and no more holding */
+	if (!holding) {
+		put_marker(buf);
+		return;
+	}
+	if (trace)
+		held[held_len++] = TRACE_TAG;
+	kefi_copy(held + held_len, buf, n);
+	held_len += n;
 }
 
 void kefi_printf(const char *fmt, ...)
 {
+	char buf[1024];
 	va_list ap;
 
 	if (!console_probed)
 		console_probe();
+	kefi_marker_release(true);
 	va_start(ap, fmt);
-	emit(true, serial, fmt, ap);
+	kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	put(true, serial, buf);
 }
 
 void kefi_marker(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!console_probed)
-		console_probe();
 	va_start(ap, fmt);
-	emit(!marker_port, marker_port, fmt, ap);
+	marker(false, fmt, ap);
+	va_end(ap);
+}
+
+void kefi_trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	marker(true, fmt, ap);
 	va_end(ap);
 }

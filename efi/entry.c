@@ -6,6 +6,7 @@
 #include "efi/internal.h"
 
 EFI_HANDLE kefi_image_handle;
+EFI_LOADED_IMAGE *kefi_loaded_image;
 
 /* gnu-efi's crt0 calls efi_main with the System V convention (it moves the
  * firmware's Microsoft-ABI arguments over), so no EFIAPI here. */
@@ -13,7 +14,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	EFI_LOADED_IMAGE *li;
+	EFI_LOADED_IMAGE *li = NULL;
 	int ret;
 
 	/* What Keel needs of gnu-efi's InitializeLib(): the table pointers, and
@@ -27,6 +28,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 					 (void **)&li)))
 		PoolAllocationType = li->ImageDataType;
 	kefi_image_handle = image;
+	kefi_loaded_image = li;
 	ret = keel_efi_main();
 	return ret == 0 ? EFI_SUCCESS : EFI_ABORTED;
 }

@@ -131,33 +131,23 @@ int kefi_volume_list(kefi_volume **list, size_t *count)
 
 void *kefi_self_volume(void)
 {
-	EFI_LOADED_IMAGE *li = NULL;
-
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
-					&LoadedImageProtocol, (void **)&li)))
-		return NULL;
-	return li->DeviceHandle;
+	return kefi_loaded_image ? kefi_loaded_image->DeviceHandle : NULL;
 }
 
 int kefi_self_path(char *out, size_t size)
 {
-	EFI_LOADED_IMAGE *li = NULL;
-
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
-					&LoadedImageProtocol, (void **)&li)) ||
-	    !li->FilePath)
+	if (!kefi_loaded_image || !kefi_loaded_image->FilePath)
 		return KEFI_ENOTFOUND;
-	return kefi_file_path_text(li->FilePath, out, size);
+	return kefi_file_path_text(kefi_loaded_image->FilePath, out, size);
 }
 
 int kefi_self_options(char *out, size_t size)
 {
-	EFI_LOADED_IMAGE *li = NULL;
+	EFI_LOADED_IMAGE *li = kefi_loaded_image;
 	CHAR16 w[512];
 	UINTN n;
 
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, kefi_image_handle,
-					&LoadedImageProtocol, (void **)&li)))
+	if (!li)
 		return KEFI_ENOTFOUND;
 	n = li->LoadOptions ? li->LoadOptionsSize / sizeof(CHAR16) : 0;
 	if (n >= sizeof(w) / sizeof(w[0]))

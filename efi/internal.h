@@ -16,8 +16,10 @@
 #define kefi_copy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define kefi_zero(d, n) __builtin_memset((d), 0, (n))
 
-/* The running image's handle, set by efi_main(). */
+/* The running image's handle and its Loaded Image protocol (NULL if the
+ * firmware gave none), set by efi_main(). */
 extern EFI_HANDLE kefi_image_handle;
+extern EFI_LOADED_IMAGE *kefi_loaded_image;
 
 /* Converts an EFI_STATUS into a KEFI_E* code. */
 int kefi_from_status(EFI_STATUS status);

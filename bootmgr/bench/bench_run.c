@@ -33,21 +33,20 @@
 #define GOAL_SIZE_KIB 128.0
 #define MARKER_TIMEOUT_S 180
 
-/* bootmgr's KEEL-TIME markers in the order it prints them; the last is the
- * elapsed time on KEEL-BOOT status=starting. */
-static const char *const phase_marker[] = {
-	"KEEL-TIME phase=start ",     "KEEL-TIME phase=inventory ", "KEEL-TIME phase=store ",
-	"KEEL-TIME phase=discovery ", "KEEL-TIME phase=attempt ",   "KEEL-BOOT status=starting ",
+/* The phases of bootmgr's KEEL-TIME line, in order; the last is the elapsed
+ * time on the KEEL-BOOT status=starting line that follows it. */
+static const char *const phase_key[] = {
+	" start=", " inventory=", " store=", " discovery=", " attempt=", " elapsed_us=",
 };
 static const char *const phase_what[] = {
-	"start: banner, Boot Loader Interface variables",
+	"start: Boot Loader Interface variables",
 	"inventory: every disk's GPT",
 	"store: the persist partition opened",
 	"loader.conf and discovery on every file system",
 	"choice, attempt made durable (one flush)",
 	"the entry loaded (LoadImage), variables set",
 };
-#define N_PHASES (sizeof(phase_marker) / sizeof(phase_marker[0]))
+#define N_PHASES (sizeof(phase_key) / sizeof(phase_key[0]))
 
 struct contender {
 	const char *key;        /* names the VM, its logs and its run disk */
@@ -145,17 +144,21 @@ static bool record_on_disk(const char *disk)
 	return run_cmd(cmd, out, sizeof(out)) == 0 && strstr(out, "\"source\":\"bootmgr\"");
 }
 
-/* Reads bootmgr's phase markers (cumulative elapsed_us) of this run; a run
+/* Reads bootmgr's phase times (cumulative microseconds) of this run; a run
  * missing one adds no breakdown but keeps its figure. */
 static bool collect_phases(struct contender *c, vm *v)
 {
 	for (size_t i = 0; i < N_PHASES; i++) {
 		const char *at;
 
-		if (vm_expect(v, phase_marker[i], MARKER_TIMEOUT_S) != 0 ||
-		    !(at = strstr(vm_last_line(v), "elapsed_us=")))
+		if (i == 0 && vm_expect(v, "KEEL-TIME ", MARKER_TIMEOUT_S) != 0)
 			return false;
-		c->phase_ms[i][c->n_phases] = strtod(at + strlen("elapsed_us="), NULL) / 1000.0;
+		if (i == N_PHASES - 1 &&
+		    vm_expect(v, "KEEL-BOOT status=starting ", MARKER_TIMEOUT_S) != 0)
+			return false;
+		if (!(at = strstr(vm_last_line(v), phase_key[i])))
+			return false;
+		c->phase_ms[i][c->n_phases] = strtod(at + strlen(phase_key[i]), NULL) / 1000.0;
 	}
 	return true;
 }

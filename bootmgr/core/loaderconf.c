@@ -125,6 +125,8 @@ static int apply(bm_slice key, bm_slice v, struct bm_loader_conf *c)
 		return bm_parse_bool(v, &c->auto_poweroff);
 	if (bm_slice_eq(key, "keel-menu"))
 		return parse_menu(v, c);
+	if (bm_slice_eq(key, "keel-trace"))
+		return bm_parse_bool(v, &c->trace);
 	if (bm_slice_eq(key, "tries")) {
 		if (!bm_parse_u64(v, BM_TRIES_LIMIT, &n) || n == 0)
 			return 0;

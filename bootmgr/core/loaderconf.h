@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * \loader\loader.conf: the boot manager's settings, in the syntax of
- * systemd-boot's loader.conf(5) ("key value" lines, '#' comments) plus two
+ * systemd-boot's loader.conf(5) ("key value" lines, '#' comments) plus three
  * keys of Keel's own. See docs/boot-entries.md for every key.
  */
 #ifndef KEEL_BOOTMGR_CORE_LOADERCONF_H
@@ -52,6 +52,7 @@ struct bm_loader_conf {
 	bool auto_poweroff;            /* add "Power off" (default yes) */
 	uint8_t tries;                 /* failed attempts that make an entry bad */
 	int menu;                      /* enum bm_menu_mode ('keel-menu') */
+	bool trace;                    /* every trace marker on serial ('keel-trace') */
 };
 
 /* Fills c with the defaults (what an empty or missing file means). */

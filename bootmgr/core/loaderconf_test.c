@@ -34,13 +34,15 @@ TEST(loaderconf_all_keys)
 		      "auto-reboot false\n"
 		      "auto-poweroff n\n"
 		      "tries 5\n"
-		      "keel-menu forced\n") == 0);
+		      "keel-menu forced\n"
+		      "keel-trace yes\n") == 0);
 	CHECK(c.timeout_set && c.timeout_mode == BM_TIMEOUT_SECONDS && c.timeout_sec == 5);
 	CHECK_EQ_STR(c.default_pattern, "debian-*");
 	CHECK_EQ_INT(c.console_mode, BM_CONSOLE_MAX);
 	CHECK(!c.editor && !c.auto_entries && !c.auto_firmware && !c.auto_reboot && !c.auto_poweroff);
 	CHECK_EQ_INT(c.tries, 5);
 	CHECK_EQ_INT(c.menu, BM_MENU_FORCED);
+	CHECK(c.trace);
 	CHECK_EQ_INT(d.n_notes, 0);
 }
 
@@ -69,6 +71,7 @@ TEST(loaderconf_bad_values_keep_defaults)
 	CHECK_EQ_INT(c.tries, 3);
 	CHECK(c.editor);
 	CHECK_EQ_INT(c.menu, BM_MENU_AUTO);
+	CHECK(!c.trace);
 	CHECK_EQ_STR(c.default_pattern, "quoted");
 	REQUIRE(d.n_notes == 7);
 	CHECK_EQ_INT(d.notes[6].code, BM_N_UNKNOWN_KEY);
