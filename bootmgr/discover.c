@@ -276,9 +276,10 @@ static void scan_volume(struct bm_list *l, size_t vol)
 	 * not when the volume has entries: that loader is their boot manager,
 	 * whose entries are listed already). */
 	if (!v->self && l->entries->n == before && efi_dir_has(&efi, "BOOT")) {
-		char title[BM_TITLE_MAX], id[BM_ID_MAX];
+		char title[BM_TITLE_MAX], id[BM_ID_MAX], label[64];
+		kefi_volume_label(v->handle, label, sizeof(label));
 		kfmt_snprintf(title, sizeof(title), "Fallback loader on %s",
-			      v->label[0] ? v->label : "another disk");
+			      label[0] ? label : "another disk");
 		kfmt_snprintf(id, sizeof(id), "auto-removable-%zu", vol);
 		add_foreign(l, vol, "\\EFI\\BOOT\\BOOTX64.EFI", title, id);
 	}
@@ -325,10 +326,9 @@ int discover(struct bm_list *l)
 	for (size_t i = 0; i < l->n_volumes; i++) {
 		const persist_guid *g = &l->volumes[i].part_uuid;
 		char uuid[PERSIST_GUID_STRING_LEN + 1];
-		kefi_trace("KEEL-FS fs=%zu part=%u uuid=%s self=%d label=%s\n", i,
-			    l->volumes[i].part_number,
-			    persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
-			    l->volumes[i].self, l->volumes[i].label[0] ? l->volumes[i].label : "-");
+		kefi_trace("KEEL-FS fs=%zu part=%u uuid=%s self=%d\n", i, l->volumes[i].part_number,
+			   persist_guid_is_zero(g) ? "-" : persist_guid_to_string(g, uuid),
+			   l->volumes[i].self);
 	}
 	kefi_trace("KEEL-FSES count=%zu\n", l->n_volumes);
 	/* Its own file system first: its entries win over duplicates. */

@@ -26,6 +26,14 @@ int kefi_from_status(EFI_STATUS status);
 
 /* ASCII/UTF-8 (7-bit only) to a freshly allocated UCS-2 string, or NULL. */
 CHAR16 *kefi_to_ucs2(const char *s);
+/* The same into w[cap] (always terminated); false if s did not fit. Names
+ * and paths go through the stack: a pool allocation and its release cost
+ * two firmware calls. */
+bool kefi_ucs2_into(const char *s, CHAR16 *w, size_t cap);
+/* UCS-2 room for a path on a volume, a variable's name, a short value. */
+#define KEFI_PATH_CHARS 512
+#define KEFI_NAME_CHARS 128
+#define KEFI_VALUE_CHARS 256
 /* UCS-2 to ASCII into out (size bytes, always terminated); non-ASCII → '?'. */
 void kefi_from_ucs2(const CHAR16 *s, char *out, size_t size);
 

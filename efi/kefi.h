@@ -117,7 +117,6 @@ int kefi_block_flush(const kefi_block *dev);
 /* One mounted file system (Simple File System protocol). */
 typedef struct kefi_volume {
 	void *handle;            /* firmware handle (opaque) */
-	char label[64];          /* volume label, "" if none */
 	uint32_t part_number;    /* 1-based partition number, 0 if unknown */
 	kefi_guid part_uuid;     /* GPT PARTUUID, zero if none */
 	bool self;               /* the volume this application was loaded from */
@@ -129,6 +128,8 @@ int kefi_volume_list(kefi_volume **list, size_t *count);
  * after every started image returns; call it before anything else that may
  * change volumes behind the boot manager's back. */
 void kefi_volumes_forget(void);
+/* The volume's label into out[size] ("" if it has none). */
+void kefi_volume_label(void *volume_handle, char *out, size_t size);
 
 /* Reads a whole file (path with '\' separators, e.g. "\\EFI\\BOOT\\x.efi")
  * from a volume into pool memory; caller frees *data with kefi_free(). */

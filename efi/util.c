@@ -17,6 +17,17 @@ void kefi_free(void *p)
 		FreePool(p);
 }
 
+bool kefi_ucs2_into(const char *s, CHAR16 *w, size_t cap)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < cap; i++)
+		w[i] = (unsigned char)s[i];
+	if (cap)
+		w[i] = 0;
+	return !s[i] && cap;
+}
+
 CHAR16 *kefi_to_ucs2(const char *s)
 {
 	size_t n = 0;
@@ -25,10 +36,8 @@ CHAR16 *kefi_to_ucs2(const char *s)
 	while (s[n])
 		n++;
 	w = AllocatePool((n + 1) * sizeof(CHAR16));
-	if (!w)
-		return NULL;
-	for (size_t i = 0; i <= n; i++)
-		w[i] = (unsigned char)s[i];
+	if (w)
+		kefi_ucs2_into(s, w, n + 1);
 	return w;
 }
 
