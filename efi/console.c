@@ -136,7 +136,7 @@ static void put_marker(const char *text)
 void kefi_marker_hold(void)
 {
 	if (!held)
-		held = AllocatePool(HELD_MAX);
+		held = kefi_alloc_raw(HELD_MAX);
 	holding = held != NULL;
 	held_len = 0;
 }

@@ -205,7 +205,7 @@ int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
-	buf = kefi_alloc(READ_FIRST + 1); /* +1: callers may treat text as a C string */
+	buf = kefi_alloc_raw(READ_FIRST + 1); /* +1: callers may treat text as a C string */
 	if (!buf) {
 		uefi_call_wrapper(f->Close, 1, f);
 		return KEFI_ENOMEM;
@@ -217,12 +217,12 @@ int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 			st = EFI_DEVICE_ERROR;
 		} else if (info->FileSize > len) {
 			rest = info->FileSize - len;
-			grown = kefi_alloc(info->FileSize + 1);
+			grown = kefi_alloc_raw(info->FileSize + 1);
 			if (!grown) {
 				st = EFI_OUT_OF_RESOURCES;
 			} else {
 				kefi_copy(grown, buf, len);
-				FreePool(buf);
+				kefi_free(buf);
 				buf = grown;
 				st = uefi_call_wrapper(f->Read, 3, f, &rest, buf + len);
 				len += rest;
@@ -233,9 +233,10 @@ int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 	}
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(st)) {
-		FreePool(buf);
+		kefi_free(buf);
 		return kefi_from_status(st);
 	}
+	buf[len] = 0;
 	*data = buf;
 	*size = len;
 	return KEFI_OK;
@@ -319,22 +320,21 @@ out:
 int kefi_dir_list(void *volume, const char *path, size_t max, kefi_dirent **list, size_t *count)
 {
 	EFI_FILE_HANDLE dir;
-	UINTN bufsize = SIZE_OF_EFI_FILE_INFO + 512 * sizeof(CHAR16);
-	EFI_FILE_INFO *info;
+	UINT64 room[(sizeof(EFI_FILE_INFO) + KEFI_PATH_CHARS * sizeof(CHAR16)) / sizeof(UINT64) + 1];
+	EFI_FILE_INFO *info = (EFI_FILE_INFO *)room;
 	kefi_dirent *out;
 	size_t n = 0;
 	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &dir);
 
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
-	info = AllocatePool(bufsize);
 	out = kefi_alloc((max ? max : 1) * sizeof(*out));
-	if (!info || !out) {
+	if (!out) {
 		st = EFI_OUT_OF_RESOURCES;
 		goto fail;
 	}
 	while (n < max) {
-		UINTN len = bufsize;
+		UINTN len = sizeof(room);
 		st = uefi_call_wrapper(dir->Read, 3, dir, &len, info);
 		if (EFI_ERROR(st))
 			goto fail;
@@ -348,14 +348,11 @@ int kefi_dir_list(void *volume, const char *path, size_t max, kefi_dirent **list
 		out[n].dir = (info->Attribute & EFI_FILE_DIRECTORY) != 0;
 		n++;
 	}
-	FreePool(info);
 	uefi_call_wrapper(dir->Close, 1, dir);
 	*list = out;
 	*count = n;
 	return KEFI_OK;
 fail:
-	if (info)
-		FreePool(info);
 	kefi_free(out);
 	uefi_call_wrapper(dir->Close, 1, dir);
 	return kefi_from_status(st);
@@ -380,7 +377,7 @@ static EFI_DEVICE_PATH *file_device_path(EFI_HANDLE volume, const char *path)
 	node = SIZE_OF_FILEPATH_DEVICE_PATH + (name + 1) * sizeof(CHAR16);
 	if (node > 0xffff)
 		return NULL;
-	out = AllocatePool(dev_len + node + END_DEVICE_PATH_LENGTH);
+	out = kefi_alloc_raw(dev_len + node + END_DEVICE_PATH_LENGTH);
 	if (!out)
 		return NULL;
 	if (dev_len)
@@ -404,7 +401,7 @@ int kefi_image_load(void *volume, const char *path, void **image)
 	if (!dp)
 		return KEFI_ENOMEM;
 	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, kefi_image_handle, dp, NULL, 0, &child);
-	FreePool(dp);
+	kefi_free(dp);
 	if (EFI_ERROR(st))
 		return kefi_from_status(st);
 	*image = child;

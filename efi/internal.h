@@ -16,6 +16,9 @@
 #define kefi_copy(d, s, n) __builtin_memcpy((d), (s), (n))
 #define kefi_zero(d, n) __builtin_memset((d), 0, (n))
 
+/* kefi_alloc() without the zeroing, for buffers filled at once. */
+void *kefi_alloc_raw(size_t size);
+
 /* The running image's handle and its Loaded Image protocol (NULL if the
  * firmware gave none), set by efi_main(). */
 extern EFI_HANDLE kefi_image_handle;
