@@ -119,9 +119,9 @@ void inventory_disks(struct persist_pick *pick)
 	for (size_t i = 0; i < n; i++) {
 		if (devs[i].partition)
 			continue;
-		kefi_trace("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d path=%s\n", disks,
+		kefi_trace("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d bus=%s\n", disks,
 			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
-			    devs[i].removable, devs[i].path);
+			    devs[i].removable, devs[i].bus);
 		inventory_gpt(&devs[i], disks, pick);
 		disks++;
 	}

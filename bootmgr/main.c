@@ -89,7 +89,8 @@ static void print_phases(void)
 		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, " %s=%llu", phases[i].name,
 					   (unsigned long long)phases[i].us);
 	if (n_phases)
-		kefi_marker("KEEL-TIME%s\n", line);
+		kefi_marker("KEEL-TIME%s tsc_mhz=%llu\n", line,
+			    (unsigned long long)kefi_tsc_per_us());
 	n_phases = 0;
 }
 

@@ -12,6 +12,37 @@ static EFI_BLOCK_IO *block_io(void *handle)
 	return bio;
 }
 
+/*
+ * How a disk is attached, from the last messaging node of its device path
+ * ("pci" when there is none, as for virtio). A name, not the path's text:
+ * the firmware's converter costs more than everything else about a disk,
+ * and a quiet boot never shows it.
+ */
+#define KEFI_MSG_NVME_NAMESPACE_DP 0x17 /* UEFI 2.x; gnu-efi's headers lack it */
+
+static const char *bus_name(EFI_HANDLE h)
+{
+	const char *bus = "other";
+
+	for (EFI_DEVICE_PATH *dp = DevicePathFromHandle(h); dp && !IsDevicePathEnd(dp);
+	     dp = NextDevicePathNode(dp)) {
+		if (DevicePathType(dp) == HARDWARE_DEVICE_PATH && DevicePathSubType(dp) == HW_PCI_DP)
+			bus = "pci";
+		if (DevicePathType(dp) != MESSAGING_DEVICE_PATH)
+			continue;
+		switch (DevicePathSubType(dp)) {
+		case KEFI_MSG_NVME_NAMESPACE_DP: bus = "nvme"; break;
+		case MSG_USB_DP:
+		case MSG_USB_CLASS_DP: bus = "usb"; break;
+		case MSG_SATA_DP: bus = "sata"; break;
+		case MSG_ATAPI_DP: bus = "ata"; break;
+		case MSG_SCSI_DP: bus = "scsi"; break;
+		default: break;
+		}
+	}
+	return bus;
+}
+
 static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 {
 	const HARDDRIVE_DEVICE_PATH *hd;
@@ -21,9 +52,7 @@ static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 	b->last_lba = bio->Media->LastBlock;
 	b->partition = bio->Media->LogicalPartition;
 	b->removable = bio->Media->RemovableMedia;
-	b->path[0] = '\0';
-	if (!b->partition) /* only disks are shown by path: the text costs time */
-		kefi_path_text(h, b->path, sizeof(b->path));
+	b->bus = b->partition ? "" : bus_name(h);
 	hd = b->partition ? kefi_path_partition(h) : NULL;
 	if (hd) {
 		b->part_number = hd->PartitionNumber;

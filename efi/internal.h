@@ -40,8 +40,6 @@ bool kefi_ucs2_into(const char *s, CHAR16 *w, size_t cap);
 /* UCS-2 to ASCII into out (size bytes, always terminated); non-ASCII → '?'. */
 void kefi_from_ucs2(const CHAR16 *s, char *out, size_t size);
 
-/* The device path of a handle as text (into out), "" if it has none. */
-void kefi_path_text(EFI_HANDLE handle, char *out, size_t size);
 /* Text of a device path that names a file ("\\EFI\\BOOT\\BOOTX64.EFI"). */
 int kefi_file_path_text(const void *path, char *out, size_t size);
 /* Finds the hard-drive (partition) node of a handle's device path, or NULL. */

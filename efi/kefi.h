@@ -72,6 +72,8 @@ void kefi_free(void *p);
 
 /* Microseconds since an arbitrary point (monotonic within this boot). */
 uint64_t kefi_time_us(void);
+/* The TSC ticks per microsecond that kefi_time_us() found. */
+uint64_t kefi_tsc_per_us(void);
 /* Wall-clock time from the firmware's real-time clock, in microseconds since
  * the Unix epoch (UTC assumed when the RTC gives no time zone); 0 if the
  * clock cannot be read. */
@@ -96,7 +98,7 @@ typedef struct kefi_block {
 	bool removable;          /* removable media (USB sticks, …) */
 	uint32_t part_number;    /* 1-based GPT/MBR partition number, or 0 */
 	kefi_guid part_uuid;     /* GPT PARTUUID (zero for MBR / whole disk) */
-	char path[256];          /* a disk's device path as text ("" for partitions) */
+	const char *bus;         /* how the disk is attached: "nvme", "usb", "sata", … */
 	size_t parent;           /* for partitions: index of the disk, else self */
 } kefi_block;
 
