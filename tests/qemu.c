@@ -240,6 +240,10 @@ static void build_args(vm *v)
 	arg(v, "q35,accel=%s", vm_accel());
 	arg(v, "-m");
 	arg(v, "%u", v->cfg.memory_mib ? v->cfg.memory_mib : 512);
+	if (v->cfg.count_instructions) {
+		arg(v, "-icount");
+		arg(v, "shift=0,sleep=off");
+	}
 	/* No default NIC (no PXE attempts), no default CD-ROM, no VGA. */
 	arg(v, "-nodefaults");
 	arg(v, "-display");

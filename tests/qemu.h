@@ -50,6 +50,10 @@ typedef struct vm_config {
 	 * keep what survives a reset (the i6300esb's "I reset it" flag). */
 	bool reboot;
 	unsigned memory_mib;           /* default 512 */
+	/* The guest's clock counts executed instructions, 1 ns each (QEMU
+	 * -icount shift=0): time inside the guest then measures work, whatever
+	 * the host is doing. Software emulation (tcg) only. */
+	bool count_instructions;
 	const char *kernel;            /* optional direct kernel boot */
 	const char *initrd;
 	const char *append;
