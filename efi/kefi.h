@@ -63,8 +63,7 @@ void kefi_marker_release(bool with_trace);
 
 /* ---- memory ------------------------------------------------------------- */
 
-/* Zeroed memory (from the boot's arena, else the firmware's pool), or
- * NULL. kefi_free(NULL) is harmless. */
+/* Zeroed pool memory, or NULL. kefi_free(NULL) is harmless. */
 void *kefi_alloc(size_t size);
 void kefi_free(void *p);
 

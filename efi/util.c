@@ -2,45 +2,8 @@
 /* Memory, strings, device paths, time, power and the watchdog. */
 #include "efi/internal.h"
 
-/*
- * An arena for one boot: the first allocation takes ARENA_BYTES of pages
- * from the firmware in one call, and later ones are carved from it. Under
- * OVMF every pool allocation of a page or more changes the memory map and
- * the page tables (no-execute protection), tens of microseconds under
- * emulation, and freeing it again as much; a boot made a dozen of them.
- * Freeing the newest block gives its room back; other blocks stay taken
- * until the arena is gone with the boot. When it is full, or was never
- * had, the firmware's pool serves as before.
- */
-#define ARENA_PAGES 128 /* 512 KiB */
-#define ARENA_BYTES ((size_t)ARENA_PAGES * EFI_PAGE_SIZE)
-#define ARENA_ALIGN 16
-
-static uint8_t *arena;
-static size_t arena_used, arena_newest = SIZE_MAX;
-static bool arena_tried;
-
-static bool in_arena(const void *p)
-{
-	return arena && (const uint8_t *)p >= arena && (const uint8_t *)p < arena + ARENA_BYTES;
-}
-
 void *kefi_alloc_raw(size_t size)
 {
-	size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-
-	if (!arena_tried) {
-		EFI_PHYSICAL_ADDRESS at = 0;
-		arena_tried = true;
-		if (!EFI_ERROR(uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
-						 EfiLoaderData, ARENA_PAGES, &at)))
-			arena = (uint8_t *)(UINTN)at;
-	}
-	if (arena && need >= size && need <= ARENA_BYTES - arena_used) {
-		arena_newest = arena_used;
-		arena_used += need;
-		return arena + arena_newest;
-	}
 	return AllocatePool(size);
 }
 
@@ -55,16 +18,8 @@ void *kefi_alloc(size_t size)
 
 void kefi_free(void *p)
 {
-	if (!p)
-		return;
-	if (!in_arena(p)) {
+	if (p)
 		FreePool(p);
-		return;
-	}
-	if ((uint8_t *)p == arena + arena_newest) {
-		arena_used = arena_newest;
-		arena_newest = SIZE_MAX;
-	}
 }
 
 bool kefi_ucs2_into(const char *s, CHAR16 *w, size_t cap)
