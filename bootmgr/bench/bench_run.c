@@ -265,7 +265,8 @@ static void print_work(const struct contender *keel, const struct contender *sd,
 	if (!keel->n_work)
 		return;
 	printf("\n  The same interval in guest instructions (QEMU -icount shift=0: the guest's\n"
-	       "  clock counts instructions, so the host's load does not enter; median of %zu):\n",
+	       "  clock counts instructions, so the host's speed does not enter, only its disk's\n"
+	       "  waits, as polling; median of %zu):\n",
 	       keel->n_work);
 	for (size_t i = 0; i < 3; i++)
 		if (bench_summarise(all[i]->work, all[i]->n_work, &w) == 0)
