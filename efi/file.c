@@ -52,7 +52,7 @@ static void forget_root(EFI_HANDLE volume)
 static bool medium_gone(EFI_STATUS st)
 {
 	return st == EFI_MEDIA_CHANGED || st == EFI_NO_MEDIA || st == EFI_DEVICE_ERROR ||
-	       st == EFI_VOLUME_CORRUPTED || st == EFI_INVALID_PARAMETER;
+	       st == EFI_VOLUME_CORRUPTED;
 }
 
 /* Opens path on the volume through its cached root. */
@@ -195,12 +195,39 @@ bool kefi_file_exists(void *volume, const char *path)
  * files fit, and then the file system is not asked for the size. */
 #define READ_FIRST 4096
 
+/* After a first Read filled buf[0..*len) to the brim: the rest of the file,
+ * into a buffer grown to its size (from the file system's info). */
+static EFI_STATUS read_rest(EFI_FILE_HANDLE f, uint8_t **buf, UINTN *len)
+{
+	EFI_FILE_INFO *info = LibFileInfo(f);
+	EFI_STATUS st = EFI_SUCCESS;
+	uint8_t *grown;
+	UINTN rest;
+
+	if (!info)
+		return EFI_DEVICE_ERROR;
+	if (info->FileSize > *len) {
+		rest = info->FileSize - *len;
+		grown = kefi_alloc_raw(info->FileSize + 1);
+		if (!grown) {
+			st = EFI_OUT_OF_RESOURCES;
+		} else {
+			kefi_copy(grown, *buf, *len);
+			kefi_free(*buf);
+			*buf = grown;
+			st = uefi_call_wrapper(f->Read, 3, f, &rest, grown + *len);
+			*len += rest;
+		}
+	}
+	FreePool(info);
+	return st;
+}
+
 int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 {
 	EFI_FILE_HANDLE f;
-	EFI_FILE_INFO *info;
-	UINTN len = READ_FIRST, rest;
-	uint8_t *buf, *grown;
+	UINTN len = READ_FIRST;
+	uint8_t *buf;
 	EFI_STATUS st = open_file(volume, path, EFI_FILE_MODE_READ, &f);
 
 	if (EFI_ERROR(st))
@@ -211,26 +238,8 @@ int kefi_file_read(void *volume, const char *path, void **data, size_t *size)
 		return KEFI_ENOMEM;
 	}
 	st = uefi_call_wrapper(f->Read, 3, f, &len, buf);
-	if (!EFI_ERROR(st) && len == READ_FIRST) { /* a larger file: read the rest */
-		info = LibFileInfo(f);
-		if (!info) {
-			st = EFI_DEVICE_ERROR;
-		} else if (info->FileSize > len) {
-			rest = info->FileSize - len;
-			grown = kefi_alloc_raw(info->FileSize + 1);
-			if (!grown) {
-				st = EFI_OUT_OF_RESOURCES;
-			} else {
-				kefi_copy(grown, buf, len);
-				kefi_free(buf);
-				buf = grown;
-				st = uefi_call_wrapper(f->Read, 3, f, &rest, buf + len);
-				len += rest;
-			}
-		}
-		if (info)
-			FreePool(info);
-	}
+	if (!EFI_ERROR(st) && len == READ_FIRST) /* a larger file */
+		st = read_rest(f, &buf, &len);
 	uefi_call_wrapper(f->Close, 1, f);
 	if (EFI_ERROR(st)) {
 		kefi_free(buf);
@@ -366,12 +375,10 @@ fail:
 static EFI_DEVICE_PATH *file_device_path(EFI_HANDLE volume, const char *path)
 {
 	EFI_DEVICE_PATH *dev = DevicePathFromHandle(volume), *end;
-	size_t dev_len = 0, name = 0, node;
+	size_t dev_len = dev ? DevicePathSize(dev) - END_DEVICE_PATH_LENGTH : 0, name = 0, node;
 	FILEPATH_DEVICE_PATH *f;
 	uint8_t *out;
 
-	for (EFI_DEVICE_PATH *n = dev; n && !IsDevicePathEnd(n); n = NextDevicePathNode(n))
-		dev_len += DevicePathNodeLength(n);
 	while (path[name])
 		name++;
 	node = SIZE_OF_FILEPATH_DEVICE_PATH + (name + 1) * sizeof(CHAR16);
