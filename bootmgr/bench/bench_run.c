@@ -33,7 +33,8 @@
 #define GOAL_MS 20.0
 #define GOAL_SIZE_KIB 128.0
 #define MARKER_TIMEOUT_S 180
-/* Runs counting instructions: the figure hardly moves between them. */
+/* Runs counting instructions: the figure moves far less between them than
+ * time does (only the host disk's waits enter, as polling). */
 #define WORK_RUNS 3
 
 /* The phases of bootmgr's KEEL-TIME line, in order; the last is the elapsed
@@ -255,7 +256,7 @@ static void run_once(struct contender *c, unsigned index, unsigned runs, bool wo
 
 /* The instruction counts: what each one makes the machine do, apart from
  * what emulation adds (translating code on its first run, waiting for the
- * host's disk, the serial port) and apart from the host's load. */
+ * host's disk, the serial port) and apart from the host's speed. */
 static void print_work(const struct contender *keel, const struct contender *sd,
 		       const struct contender *floor)
 {
