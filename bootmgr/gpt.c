@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "bootmgr/gpt.h"
 
+#include <stdbool.h>
+
 #include "libpersist/bytes.h"
 #include "libpersist/crc32.h"
 
@@ -143,6 +145,20 @@ int gpt_entries_foreach(const gpt_header *h, const uint8_t *entries, size_t len,
 		if (r)
 			return r;
 	}
+	return GPT_OK;
+}
+
+int gpt_entry_decode(const uint8_t *entry, size_t len, uint32_t number, gpt_partition *p)
+{
+	bool used = false;
+
+	if (len < GPT_MIN_ENTRY_SIZE)
+		return GPT_EBADHDR;
+	for (size_t k = 0; k < 16; k++)
+		used |= entry[ENT_TYPE + k] != 0;
+	if (!used)
+		return GPT_ENOTGPT;
+	decode_entry(entry, number, p);
 	return GPT_OK;
 }
 

@@ -65,6 +65,14 @@ size_t gpt_entries_size(const gpt_header *h);
 int gpt_entries_foreach(const gpt_header *h, const uint8_t *entries, size_t len,
 			int (*fn)(const gpt_partition *p, void *ctx), void *ctx);
 
+/*
+ * Decodes one entry of `len` bytes (at least GPT_MIN_ENTRY_SIZE, as the
+ * firmware's Partition Info protocol hands it over) as partition `number`.
+ * Returns GPT_OK, GPT_EBADHDR if the entry is too short, or GPT_ENOTGPT if it
+ * is unused (a zero type GUID).
+ */
+int gpt_entry_decode(const uint8_t *entry, size_t len, uint32_t number, gpt_partition *p);
+
 /* Returns a static English name for a GPT_E* code. */
 const char *gpt_strerror(int err);
 

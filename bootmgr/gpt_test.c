@@ -129,3 +129,20 @@ TEST(gpt_name_utf16_to_utf8)
 	REQUIRE(gpt_entries_foreach(&h, entries, sizeof(entries), count, &s) == GPT_OK);
 	CHECK_EQ_STR(s.last.name, "\xc3\xa9\xe2\x82\xac?");
 }
+
+/* One entry as the firmware's Partition Info protocol hands it over. */
+TEST(gpt_entry_decode_one_entry)
+{
+	gpt_partition p;
+
+	memset(entries, 0, sizeof(entries));
+	set_entry(0, 0x11, 0x22, 2048, 4095, "ESP");
+	REQUIRE(gpt_entry_decode(entries, 128, 3, &p) == GPT_OK);
+	CHECK_EQ_INT(p.number, 3);
+	CHECK_EQ_INT(p.type.b[15], 0x11);
+	CHECK_EQ_INT(p.uuid.b[0], 0x22);
+	CHECK(p.first_lba == 2048 && p.last_lba == 4095);
+	CHECK_EQ_STR(p.name, "ESP");
+	CHECK_EQ_INT(gpt_entry_decode(entries, 127, 3, &p), GPT_EBADHDR);
+	CHECK_EQ_INT(gpt_entry_decode(entries + 128, 128, 4, &p), GPT_ENOTGPT);
+}

@@ -39,6 +39,70 @@ static int print_partition(const gpt_partition *p, void *ctx)
 	return 0;
 }
 
+/* The disk's first persist partition becomes the pick unless one was found
+ * already; one on bootmgr's own disk wins over those of other disks. */
+static void take_persist(const struct part_ctx *c)
+{
+	struct persist_pick *pick = c->pick;
+
+	if (c->has_persist && (!pick->found || (c->self_disk && !pick->on_self_disk))) {
+		pick->found = true;
+		pick->on_self_disk = c->self_disk;
+		pick->uuid = c->first_persist;
+	}
+}
+
+/* Whether devs[i] is a partition of the disk devs[d]. */
+static bool part_of(const kefi_block *devs, size_t i, size_t d)
+{
+	return devs[i].partition && devs[i].parent == d;
+}
+
+/*
+ * The partitions of the disk devs[d] as the firmware's partition driver
+ * found them (Partition Info protocol), in partition-number order: no
+ * device read and no second check of the table. Returns false, having
+ * printed nothing, if any partition lacks a GPT entry there (an older
+ * firmware, an MBR disk) or the disk shows none: the caller reads the
+ * table itself.
+ */
+static bool inventory_firmware(const kefi_block *devs, size_t n, size_t d, size_t index,
+			       struct persist_pick *pick)
+{
+	struct part_ctx ctx = { .disk = index, .pick = pick };
+	uint8_t raw[KEFI_GPT_ENTRY_SIZE];
+	uint32_t last = 0;
+	size_t count = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!part_of(devs, i, d))
+			continue;
+		if (!devs[i].part_number || kefi_block_gpt_entry(&devs[i], raw) != KEFI_OK)
+			return false;
+		count++;
+	}
+	if (!count)
+		return false;
+	kefi_trace("KEEL-GPT disk=%zu status=ok partitions=%zu source=firmware\n", index, count);
+	for (size_t k = 0; k < count; k++) {
+		size_t next = SIZE_MAX;
+		gpt_partition p;
+
+		for (size_t i = 0; i < n; i++)
+			if (part_of(devs, i, d) && devs[i].part_number > last &&
+			    (next == SIZE_MAX || devs[i].part_number < devs[next].part_number))
+				next = i;
+		if (next == SIZE_MAX)
+			break;
+		last = devs[next].part_number;
+		if (kefi_block_gpt_entry(&devs[next], raw) == KEFI_OK &&
+		    gpt_entry_decode(raw, sizeof(raw), last, &p) == GPT_OK)
+			print_partition(&p, &ctx);
+	}
+	take_persist(&ctx);
+	return true;
+}
+
 /* Reads `count` blocks at `lba` into fresh memory, or returns NULL. */
 static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
 {
@@ -55,7 +119,7 @@ static uint8_t *read_blocks(const kefi_block *d, uint64_t lba, size_t count)
  * LBA 2. Both come in one transfer; each device read is a slow call. */
 #define GPT_USUAL_ENTRIES_BYTES (128u * 128u)
 
-/* Prints the partitions of one disk from its primary GPT. */
+/* Prints the partitions of one disk from its primary GPT, read from it. */
 static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick *pick)
 {
 	struct part_ctx ctx = { .disk = index, .pick = pick };
@@ -93,11 +157,7 @@ static void inventory_gpt(const kefi_block *d, size_t index, struct persist_pick
 		return;
 	}
 	r = gpt_entries_foreach(&h, entries, n_blocks * d->block_size, print_partition, &ctx);
-	if (ctx.has_persist && (!pick->found || (ctx.self_disk && !pick->on_self_disk))) {
-		pick->found = true;
-		pick->on_self_disk = ctx.self_disk;
-		pick->uuid = ctx.first_persist;
-	}
+	take_persist(&ctx);
 	if (r != GPT_OK)
 		kefi_marker("KEEL-GPT disk=%zu status=bad-entries reason=\"%s\"\n", index,
 			    gpt_strerror(r));
@@ -122,7 +182,8 @@ void inventory_disks(struct persist_pick *pick)
 		kefi_trace("KEEL-DISK disk=%zu blocks=%llu bs=%u removable=%d bus=%s\n", disks,
 			    (unsigned long long)devs[i].last_lba + 1, devs[i].block_size,
 			    devs[i].removable, devs[i].bus);
-		inventory_gpt(&devs[i], disks, pick);
+		if (!inventory_firmware(devs, n, i, disks, pick))
+			inventory_gpt(&devs[i], disks, pick);
 		disks++;
 	}
 	kefi_marker("KEEL-DISKS count=%zu\n", disks);

@@ -54,7 +54,8 @@ static void marker_probe(void)
 	EFI_GUID serial_guid = SERIAL_IO_PROTOCOL;
 
 	marker_probed = true;
-	if (EFI_ERROR(LibLocateProtocol(&serial_guid, (void **)&marker_port)))
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &serial_guid, NULL,
+					(void **)&marker_port)))
 		marker_port = NULL;
 }
 

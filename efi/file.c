@@ -19,14 +19,16 @@ static size_t roots_next; /* the slot to reuse when all are taken */
 
 static EFI_FILE_HANDLE volume_root(EFI_HANDLE volume)
 {
+	EFI_FILE_IO_INTERFACE *fs;
 	EFI_FILE_HANDLE root;
 	size_t i;
 
 	for (i = 0; i < ROOTS_MAX; i++)
 		if (roots[i].root && roots[i].volume == volume)
 			return roots[i].root;
-	root = LibOpenRoot(volume);
-	if (!root)
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, volume, &FileSystemProtocol,
+					(void **)&fs)) ||
+	    EFI_ERROR(uefi_call_wrapper(fs->OpenVolume, 2, fs, &root)))
 		return NULL;
 	for (i = 0; i < ROOTS_MAX && roots[i].root; i++)
 		;

@@ -109,6 +109,15 @@ typedef struct kefi_block {
  */
 int kefi_block_list(kefi_block **list, size_t *count);
 
+/*
+ * The GPT entry of a partition as the firmware read it (the UEFI 2.7
+ * Partition Info protocol), KEFI_GPT_ENTRY_SIZE bytes in on-disk layout.
+ * KEFI_ENOTFOUND if the firmware offers no such protocol for it,
+ * KEFI_EUNSUPPORTED if the partition is not a GPT one (MBR, …).
+ */
+#define KEFI_GPT_ENTRY_SIZE 128
+int kefi_block_gpt_entry(const kefi_block *part, uint8_t entry[KEFI_GPT_ENTRY_SIZE]);
+
 /* Reads/writes `count` blocks starting at `lba`. buf must hold count * bs. */
 int kefi_block_read(const kefi_block *dev, uint64_t lba, void *buf, size_t count);
 int kefi_block_write(const kefi_block *dev, uint64_t lba, const void *buf, size_t count);

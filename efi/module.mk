@@ -57,8 +57,10 @@ $(B)/%.so: $(B)/efi/elf_x86_64_efi.lds
 	@mkdir -p $(@D)
 	ld $(EFI_LDFLAGS) $(filter %.o,$^) -o $@ -lefi -lgnuefi
 
+# The symbol table stays in the .so (for a debugger): the firmware never
+# reads it, and in the .efi it would be a sixth of the file.
 $(B)/%.efi: $(B)/%.so
-	objcopy $(EFI_SECTIONS) --target efi-app-x86_64 --subsystem=10 $< $@
+	objcopy $(EFI_SECTIONS) --strip-all --target efi-app-x86_64 --subsystem=10 $< $@
 
 # Host unit tests of the portable parts.
 $(B)/efi/kfmt_test: $(B)/efi/kfmt_test.o $(B)/efi/kfmt.o $(UNIT_MAIN)

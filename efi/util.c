@@ -68,7 +68,7 @@ static CHAR16 *path_to_text(EFI_DEVICE_PATH *dp)
 
 	if (!looked) {
 		looked = true;
-		if (EFI_ERROR(LibLocateProtocol(&guid, (void **)&to_text)))
+		if (EFI_ERROR(uefi_call_wrapper(BS->LocateProtocol, 3, &guid, NULL, (void **)&to_text)))
 			to_text = NULL;
 	}
 	if (to_text)

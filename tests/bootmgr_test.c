@@ -102,9 +102,10 @@ static int boot_expect_entry(vm *v, const char *id, const char *word)
 
 /*
  * Two disks with their own ESPs and entries, Windows's and another
- * distribution's loader, a third disk with only a fallback loader, and disk
- * B attached twice: the menu lists each installation once, and choosing
- * each by keys over the serial console boots it.
+ * distribution's loader, a third disk with only a fallback loader, disk B
+ * attached twice and a blank disk: the menu lists each installation once,
+ * and choosing each by keys over the serial console boots it. The GPT disks'
+ * partitions come from the firmware; the blank one is read and has no table.
  */
 TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
 {
@@ -122,10 +123,17 @@ TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
 			  .disks = { { a, VM_BUS_NVME, false },
 				     { "build/tests/bm-b.img", VM_BUS_VIRTIO, true },
 				     { "build/tests/bm-b.img", VM_BUS_USB, true },
-				     { "build/tests/bm-c.img", VM_BUS_SATA, true } } };
+				     { "build/tests/bm-c.img", VM_BUS_SATA, true },
+				     { "build/tests/bm-blank.img", VM_BUS_VIRTIO, true } } };
+	static const char *const tables[] = { "source=firmware", "status=none reason=\"no GPT header\"",
+					      "KEEL-DISKS count=", NULL };
+	bool seen[2] = { false, false };
 	vm *v;
+	int t;
 
 	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run("truncate -s 0 build/tests/bm-blank.img && "
+		    "truncate -s 16M build/tests/bm-blank.img") == 0);
 	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
 	v = vm_new(&cfg);
 	REQUIRE(v);
@@ -134,6 +142,13 @@ TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
 		int n = -1;
 
 		REQUIRE(vm_boot(v) == 0);
+		while (i == 0 && (t = vm_expect_any(v, tables, 120)) >= 0 && t < 2)
+			seen[t] = true;
+		if (i == 0) {
+			CHECK(seen[0]);
+			CHECK(seen[1]);
+			CHECK(strstr(vm_last_line(v), "KEEL-DISKS count=5") != NULL);
+		}
 		CHECK(vm_expect(v, "KEEL-DISCOVER entries=", 120) == 0);
 		/* a, b, Windows, other OS, fallback of disk C, 3 built-in items;
 		 * b's duplicates on the second attachment are dropped. */

@@ -3,7 +3,8 @@
  * Fuzzer: bootmgr/gpt.c's header and entry-array decoders. The first 512
  * bytes are the header block, the rest the entry array. Unless the first
  * byte is odd, the harness patches both CRCs so inputs reach the field
- * checks and the entry walk.
+ * checks and the entry walk. The same bytes also go, 128 at a time, to the
+ * one-entry decoder the firmware's Partition Info protocol feeds.
  */
 #include "bootmgr/gpt.h"
 #include "libpersist/bytes.h"
@@ -49,6 +50,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			put_le32(block + 16, 0);
 			put_le32(block + 16, persist_crc32(0, block, hsize));
 		}
+	}
+	for (size_t off = 0; off + GPT_MIN_ENTRY_SIZE <= size; off += GPT_MIN_ENTRY_SIZE) {
+		gpt_partition p;
+
+		if (gpt_entry_decode(data + off, size - off, 1, &p) == GPT_OK && visit(&p, &count))
+			abort();
 	}
 	if (gpt_header_decode(block, sizeof(block), &h) != GPT_OK)
 		return 0;
