@@ -558,7 +558,6 @@ __attribute__((noreturn)) static void boot_loop(void)
 		size_t pick = choose(&fallback);
 		const char *why = "default";
 
-		describe_states();
 		/* The quiet path (no menu, no fallback, nothing to tell) leaves
 		 * the trace of what was found off the serial port. */
 		kefi_marker_release(show_menu || fallback || bm->notice[0] || pick == SIZE_MAX);
@@ -578,6 +577,7 @@ __attribute__((noreturn)) static void boot_loop(void)
 			struct menu_item items[BM_ENTRIES_MAX];
 
 			flush_notes(); /* the menu may wait for a long time */
+			describe_states();
 			struct menu m = { .items = items, .n = bm->list.entries->n, .timeout_s = timeout,
 					  .notice = bm->notice[0] ? bm->notice : NULL,
 					  .status = show_status };

@@ -142,25 +142,36 @@ void kefi_marker_hold(void)
 	held_len = 0;
 }
 
+/* Writes the held lines (the trace ones too if with_trace) in as few
+ * writes as put_marker()'s buffer allows: each write is a firmware call. */
 void kefi_marker_release(bool with_trace)
 {
-	char line[1024];
-	size_t i = 0;
+	char out[1024];
+	size_t i = 0, n = 0;
 
 	if (!holding)
 		return;
 	holding = false;
 	while (i < held_len) {
-		size_t n = 0;
-		bool trace = held[i] == TRACE_TAG;
+		bool keep = held[i] != TRACE_TAG || with_trace;
+		size_t end;
 
-		i += trace;
-		while (i < held_len && n < sizeof(line) - 1 && (line[n++] = held[i++]) != '\n')
+		i += held[i] == TRACE_TAG;
+		for (end = i; end < held_len && held[end] != '\n'; end++)
 			;
-		line[n] = '\0';
-		if (with_trace || !trace)
-			put_marker(line);
+		end += end < held_len; /* with its newline */
+		if (keep && n && n + (end - i) >= sizeof(out)) {
+			out[n] = '\0';
+			put_marker(out);
+			n = 0;
+		}
+		for (; keep && i < end && n < sizeof(out) - 1; i++)
+			out[n++] = held[i];
+		i = end;
 	}
+	out[n] = '\0';
+	if (n)
+		put_marker(out);
 	held_len = 0;
 }
 
