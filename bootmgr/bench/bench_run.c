@@ -44,7 +44,7 @@ static const char *const phase_key[] = {
 };
 static const char *const phase_what[] = {
 	"start: Boot Loader Interface variables",
-	"inventory: every disk's GPT",
+	"inventory: every disk's partitions",
 	"store: the persist partition opened",
 	"loader.conf and discovery on every file system",
 	"choice, attempt made durable (one flush)",
