@@ -70,14 +70,13 @@ static bool inventory_firmware(const kefi_block *devs, size_t n, size_t d, size_
 			       struct persist_pick *pick)
 {
 	struct part_ctx ctx = { .disk = index, .pick = pick };
-	uint8_t raw[KEFI_GPT_ENTRY_SIZE];
 	uint32_t last = 0;
 	size_t count = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!part_of(devs, i, d))
 			continue;
-		if (!devs[i].part_number || kefi_block_gpt_entry(&devs[i], raw) != KEFI_OK)
+		if (!devs[i].part_number || !devs[i].gpt_entry)
 			return false;
 		count++;
 	}
@@ -95,8 +94,7 @@ static bool inventory_firmware(const kefi_block *devs, size_t n, size_t d, size_
 		if (next == SIZE_MAX)
 			break;
 		last = devs[next].part_number;
-		if (kefi_block_gpt_entry(&devs[next], raw) == KEFI_OK &&
-		    gpt_entry_decode(raw, sizeof(raw), last, &p) == GPT_OK)
+		if (gpt_entry_decode(devs[next].gpt_entry, KEFI_GPT_ENTRY_SIZE, last, &p) == GPT_OK)
 			print_partition(&p, &ctx);
 	}
 	take_persist(&ctx);

@@ -43,6 +43,33 @@ static const char *bus_name(EFI_HANDLE h)
 	return bus;
 }
 
+/* UEFI 2.7's Partition Info protocol (gnu-efi's headers lack it): what the
+ * firmware's partition driver read from the table, so that no one needs to
+ * read it again. */
+#define KEFI_PARTITION_INFO_GUID                                                 \
+	{ 0x8cf2f62c, 0xbc9b, 0x4821, { 0x80, 0x8d, 0xec, 0x9e, 0xc4, 0x21, 0xa1, 0xa0 } }
+#define KEFI_PARTITION_TYPE_GPT 2
+
+struct kefi_partition_info {
+	UINT32 revision;
+	UINT32 type;   /* 1 MBR, 2 GPT, 0 other */
+	UINT8 system;  /* an EFI system partition */
+	UINT8 reserved[7];
+	UINT8 entry[KEFI_GPT_ENTRY_SIZE]; /* the GPT entry, or an MBR record */
+} __attribute__((packed));
+
+/* The partition's GPT entry from its Partition Info protocol, or NULL. */
+static const uint8_t *gpt_entry(EFI_HANDLE h)
+{
+	static EFI_GUID guid = KEFI_PARTITION_INFO_GUID;
+	struct kefi_partition_info *info = NULL;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h, &guid, (void **)&info)) ||
+	    !info || info->type != KEFI_PARTITION_TYPE_GPT)
+		return NULL;
+	return info->entry;
+}
+
 static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 {
 	const HARDDRIVE_DEVICE_PATH *hd;
@@ -53,6 +80,7 @@ static void fill_block(kefi_block *b, EFI_HANDLE h, EFI_BLOCK_IO *bio)
 	b->partition = bio->Media->LogicalPartition;
 	b->removable = bio->Media->RemovableMedia;
 	b->bus = b->partition ? "" : bus_name(h);
+	b->gpt_entry = b->partition ? gpt_entry(h) : NULL;
 	hd = b->partition ? kefi_path_partition(h) : NULL;
 	if (hd) {
 		b->part_number = hd->PartitionNumber;
@@ -115,35 +143,6 @@ int kefi_block_list(kefi_block **list, size_t *count)
 	FreePool(handles);
 	*list = out;
 	*count = n;
-	return KEFI_OK;
-}
-
-/* UEFI 2.7's Partition Info protocol (gnu-efi's headers lack it): what the
- * firmware's partition driver read from the table, so that no one needs to
- * read it again. */
-#define KEFI_PARTITION_INFO_GUID                                                 \
-	{ 0x8cf2f62c, 0xbc9b, 0x4821, { 0x80, 0x8d, 0xec, 0x9e, 0xc4, 0x21, 0xa1, 0xa0 } }
-#define KEFI_PARTITION_TYPE_GPT 2
-
-struct kefi_partition_info {
-	UINT32 revision;
-	UINT32 type;   /* 1 MBR, 2 GPT, 0 other */
-	UINT8 system;  /* an EFI system partition */
-	UINT8 reserved[7];
-	UINT8 entry[KEFI_GPT_ENTRY_SIZE]; /* the GPT entry, or an MBR record */
-} __attribute__((packed));
-
-int kefi_block_gpt_entry(const kefi_block *part, uint8_t entry[KEFI_GPT_ENTRY_SIZE])
-{
-	static EFI_GUID guid = KEFI_PARTITION_INFO_GUID;
-	struct kefi_partition_info *info = NULL;
-
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, part->handle, &guid,
-					(void **)&info)) || !info)
-		return KEFI_ENOTFOUND;
-	if (info->type != KEFI_PARTITION_TYPE_GPT)
-		return KEFI_EUNSUPPORTED;
-	kefi_copy(entry, info->entry, KEFI_GPT_ENTRY_SIZE);
 	return KEFI_OK;
 }
 

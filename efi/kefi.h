@@ -99,7 +99,14 @@ typedef struct kefi_block {
 	kefi_guid part_uuid;     /* GPT PARTUUID (zero for MBR / whole disk) */
 	const char *bus;         /* how the disk is attached: "nvme", "usb", "sata", … */
 	size_t parent;           /* for partitions: index of the disk, else self */
+	/* A GPT partition's entry as the firmware's partition driver read it
+	 * (UEFI 2.7 Partition Info protocol), KEFI_GPT_ENTRY_SIZE bytes in
+	 * on-disk layout; NULL if the firmware offers none or the partition is
+	 * not a GPT one. Firmware memory, valid while the partition is there. */
+	const uint8_t *gpt_entry;
 } kefi_block;
+
+#define KEFI_GPT_ENTRY_SIZE 128
 
 /*
  * Lists every Block I/O device with media present, disks first in firmware
@@ -108,15 +115,6 @@ typedef struct kefi_block {
  * *list that the caller frees with kefi_free().
  */
 int kefi_block_list(kefi_block **list, size_t *count);
-
-/*
- * The GPT entry of a partition as the firmware read it (the UEFI 2.7
- * Partition Info protocol), KEFI_GPT_ENTRY_SIZE bytes in on-disk layout.
- * KEFI_ENOTFOUND if the firmware offers no such protocol for it,
- * KEFI_EUNSUPPORTED if the partition is not a GPT one (MBR, …).
- */
-#define KEFI_GPT_ENTRY_SIZE 128
-int kefi_block_gpt_entry(const kefi_block *part, uint8_t entry[KEFI_GPT_ENTRY_SIZE]);
 
 /* Reads/writes `count` blocks starting at `lba`. buf must hold count * bs. */
 int kefi_block_read(const kefi_block *dev, uint64_t lba, void *buf, size_t count);
