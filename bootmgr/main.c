@@ -373,11 +373,14 @@ struct start_ctx {
 static void before_start(void *ctx)
 {
 	struct start_ctx *sc = ctx;
+	struct kefi_flush_counts flushes = kefi_flush_restore();
 
 	bli_set_selected(sc->it->id);
 	print_phases();
-	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu\n", sc->it->id,
-		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start));
+	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu "
+		    "flushes_skipped=%llu flushes_passed=%llu\n", sc->it->id,
+		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start),
+		    flushes.skipped, flushes.passed);
 }
 
 /*
@@ -637,6 +640,9 @@ int keel_efi_main(void)
 	mark_phase("inventory");
 	open_store();
 	mark_phase("store");
+	/* Discovery and loading the entry only read the volumes; the firmware's
+	 * FAT driver would flush the device at every file it opens. */
+	kefi_flush_elide();
 	load_config();
 	if (discover(&bm->list) != KEFI_OK) {
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");

@@ -30,6 +30,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	kefi_image_handle = image;
 	kefi_loaded_image = li;
 	ret = keel_efi_main();
+	kefi_flush_restore(); /* this image's code is about to be freed */
 	return ret == 0 ? EFI_SUCCESS : EFI_ABORTED;
 }
 

@@ -438,7 +438,10 @@ int kefi_image_set_options(void *image, const char *cmdline)
 
 int kefi_image_run(void *image, uint64_t *exit_status)
 {
-	EFI_STATUS st = uefi_call_wrapper(BS->StartImage, 3, image, NULL, NULL);
+	EFI_STATUS st;
+
+	kefi_flush_restore(); /* the image sees the firmware as it was */
+	st = uefi_call_wrapper(BS->StartImage, 3, image, NULL, NULL);
 
 	/* Back from the image: it may have changed or removed any volume. */
 	kefi_volumes_forget();

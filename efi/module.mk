@@ -40,7 +40,7 @@ $(B)/efi/elf_x86_64_efi.lds: $(GNUEFI_LIB)/elf_x86_64_efi.lds
 
 # The firmware-side wrapper objects every EFI application links.
 KEFI_SRCS := efi/entry.c efi/util.c efi/console.c efi/block.c efi/file.c efi/kfmt.c \
-             efi/initrd.c efi/input.c
+             efi/initrd.c efi/input.c efi/flush.c
 KEFI_FW_OBJS := $(KEFI_SRCS:%.c=$(B)/fw/%.o)
 
 # efi/ sources see gnu-efi; nothing else does.

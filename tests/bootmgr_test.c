@@ -573,6 +573,18 @@ TEST(unified_kernel_image_boots_with_its_embedded_command_line)
 	CHECK(strstr(out, "/keel-sample-os+2-1.efi\n") && !strstr(out, "/keel-sample-os+3.efi"));
 }
 
+/* A count from bootmgr's KEEL-BOOT line (key "flushes_passed=" or
+ * "flushes_skipped="), or -1 if the line has none. */
+static long flushes(const char *line, const char *key)
+{
+	const char *at = strstr(line, key);
+
+	return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+/* bootmgr's "KEEL-BOOT status=starting" line of boot_count_path()'s boot. */
+static char boot_line[512];
+
 /* One boot of next.efi from entry `id`: returns LoaderBootCountPath as it
  * printed it ("" if unset), or NULL if the boot went otherwise. */
 static const char *boot_count_path(vm *v, const char *id, const char *word)
@@ -582,7 +594,11 @@ static const char *boot_count_path(vm *v, const char *id, const char *word)
 
 	t = (struct var_text){ .name = "LoaderBootCountPath" };
 	snprintf(marker, sizeof(marker), "KEEL-BOOT status=starting id=%s ", id);
-	if (vm_expect(v, marker, 120) != 0 || vm_expect(v, "KEEL-TEST next.efi started", 30) != 0)
+	boot_line[0] = '\0';
+	if (vm_expect(v, marker, 120) != 0)
+		return NULL;
+	snprintf(boot_line, sizeof(boot_line), "%s", vm_last_line(v));
+	if (vm_expect(v, "KEEL-TEST next.efi started", 30) != 0)
 		return NULL;
 	if (!strstr(vm_last_line(v), word) || read_loader_vars(v, find_var_text, &t) < 0) {
 		vm_report(v, "the wrong program started, or it printed no variables");
@@ -620,6 +636,10 @@ TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
 	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=counted kind=efi ", 120) == 0);
 	CHECK(vm_expect(v, "KEEL-BOOTCOUNT file=\\loader\\entries\\counted+0-1.conf", 30) == 0);
 	path = boot_count_path(v, "counted", "entry-counted");
+	/* The rename wrote to the ESP: the FAT driver's flush after it reached
+	 * the device, while its flushes of nothing were answered at once. */
+	CHECK(flushes(boot_line, "flushes_passed=") >= 1);
+	CHECK(flushes(boot_line, "flushes_skipped=") >= 1);
 	CHECK(path && strcmp(path, "\\loader\\entries\\counted+0-1.conf") == 0);
 	if (path)
 		printf("  LoaderBootCountPath=%s\n", path);
@@ -632,6 +652,9 @@ TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
 	CHECK(vm_expect(v, "KEEL-ENTRY n=1 id=old kind=efi ", 120) == 0);
 	CHECK(vm_expect(v, "KEEL-ENTRY n=2 id=counted kind=efi ", 30) == 0);
 	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old ", 30) == 0);
+	/* Nothing written to the ESP this time: no flush reached the device. */
+	CHECK(flushes(vm_last_line(v), "flushes_passed=") == 0);
+	CHECK(flushes(vm_last_line(v), "flushes_skipped=") >= 1);
 	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 30) == 0);
 	CHECK(strstr(vm_last_line(v), "entry-old") != NULL);
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Flushes of volumes nothing was written to, answered at once.
+ *
+ * edk2's FAT driver (FatPkg, in OVMF and most PC firmware) ends every
+ * Open() and Close() of a file with FlushBlocks() on the volume's block
+ * device, whether or not anything was written. Keel's discovery opens a
+ * dozen files and folders per boot and the firmware's LoadImage() of the
+ * entry half a dozen more: on NVMe each is a Flush command the caller waits
+ * for, with nothing to flush. kefi_flush_elide() sets a thin layer over the
+ * Block I/O (and Block I/O 2) protocol of every volume: a write marks the
+ * device dirty, a flush reaches the device only when it is, so every write
+ * is still flushed when the FAT driver (or anyone) asks. kefi_flush_restore()
+ * puts the firmware's functions back; kefi_image_run() does so before it
+ * starts an image, and efi_main() before bootmgr returns to the firmware.
+ *
+ * The protocols are changed in place (their function pointers): reinstalling
+ * them would make the firmware stop and restart every driver above them.
+ */
+#include "efi/internal.h"
+
+#define ELIDE_MAX 32
+
+struct elided {
+	EFI_HANDLE handle;
+	EFI_BLOCK_IO *bio;
+	EFI_BLOCK_IO2_PROTOCOL *bio2;
+	EFI_BLOCK_WRITE write;
+	EFI_BLOCK_FLUSH flush;
+	EFI_BLOCK_WRITE_EX write_ex;
+	EFI_BLOCK_FLUSH_EX flush_ex;
+	bool dirty;
+};
+
+static struct elided elided[ELIDE_MAX];
+static size_t n_elided;
+static struct kefi_flush_counts counts;
+
+static struct elided *by_bio(const EFI_BLOCK_IO *bio)
+{
+	for (size_t i = 0; i < n_elided; i++)
+		if (elided[i].bio == bio)
+			return &elided[i];
+	return NULL;
+}
+
+static struct elided *by_bio2(const EFI_BLOCK_IO2_PROTOCOL *bio2)
+{
+	for (size_t i = 0; i < n_elided; i++)
+		if (elided[i].bio2 == bio2)
+			return &elided[i];
+	return NULL;
+}
+
+static EFI_STATUS EFIAPI write_blocks(EFI_BLOCK_IO *self, UINT32 media, EFI_LBA lba, UINTN size,
+				      VOID *buf)
+{
+	struct elided *e = by_bio(self);
+
+	e->dirty = true; /* before the write: a failed one may have written part */
+	return uefi_call_wrapper(e->write, 5, self, media, lba, size, buf);
+}
+
+static EFI_STATUS EFIAPI flush_blocks(EFI_BLOCK_IO *self)
+{
+	struct elided *e = by_bio(self);
+	EFI_STATUS st;
+
+	if (!e->dirty) {
+		counts.skipped++;
+		return EFI_SUCCESS;
+	}
+	counts.passed++;
+	st = uefi_call_wrapper(e->flush, 1, self);
+	if (!EFI_ERROR(st))
+		e->dirty = false;
+	return st;
+}
+
+static EFI_STATUS EFIAPI write_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, UINT32 media, EFI_LBA lba,
+					 EFI_BLOCK_IO2_TOKEN *token, UINTN size, VOID *buf)
+{
+	struct elided *e = by_bio2(self);
+
+	e->dirty = true;
+	return uefi_call_wrapper(e->write_ex, 6, self, media, lba, token, size, buf);
+}
+
+static EFI_STATUS EFIAPI flush_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, EFI_BLOCK_IO2_TOKEN *token)
+{
+	struct elided *e = by_bio2(self);
+
+	if (!e->dirty) {
+		/* Done at once: a caller that asked to be told is told now. */
+		if (token && token->Event) {
+			token->TransactionStatus = EFI_SUCCESS;
+			uefi_call_wrapper(BS->SignalEvent, 1, token->Event);
+		}
+		counts.skipped++;
+		return EFI_SUCCESS;
+	}
+	counts.passed++;
+	/* Cleared when submitted: writes after this one mark it again, and
+	 * a flush that fails reports it to its caller through the token. */
+	e->dirty = false;
+	return uefi_call_wrapper(e->flush_ex, 2, self, token);
+}
+
+static void elide(EFI_HANDLE h)
+{
+	struct elided *e = &elided[n_elided];
+
+	kefi_zero(e, sizeof(*e));
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIoProtocol,
+					(void **)&e->bio)) ||
+	    !e->bio || by_bio(e->bio))
+		return;
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIo2Protocol,
+					(void **)&e->bio2)))
+		e->bio2 = NULL;
+	e->handle = h;
+	e->write = e->bio->WriteBlocks;
+	e->flush = e->bio->FlushBlocks;
+	e->bio->WriteBlocks = write_blocks;
+	e->bio->FlushBlocks = flush_blocks;
+	if (e->bio2) {
+		e->write_ex = e->bio2->WriteBlocksEx;
+		e->flush_ex = e->bio2->FlushBlocksEx;
+		e->bio2->WriteBlocksEx = write_blocks_ex;
+		e->bio2->FlushBlocksEx = flush_blocks_ex;
+	}
+	n_elided++;
+}
+
+void kefi_flush_elide(void)
+{
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0;
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &FileSystemProtocol,
+					NULL, &n, &handles)))
+		return;
+	for (UINTN i = 0; i < n && n_elided < ELIDE_MAX; i++)
+		elide(handles[i]);
+	uefi_call_wrapper(BS->FreePool, 1, handles);
+}
+
+/* The protocol is still the one changed (a volume removed meanwhile, with
+ * its handle and protocol freed, is left alone). */
+static bool still_there(const struct elided *e)
+{
+	EFI_BLOCK_IO *bio = NULL;
+
+	return !EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, e->handle, &BlockIoProtocol,
+					    (void **)&bio)) &&
+	       bio == e->bio && bio->FlushBlocks == flush_blocks;
+}
+
+struct kefi_flush_counts kefi_flush_restore(void)
+{
+	struct kefi_flush_counts done = counts;
+
+	for (size_t i = 0; i < n_elided; i++) {
+		struct elided *e = &elided[i];
+
+		if (!still_there(e))
+			continue;
+		/* Written and not flushed yet: flushed now, as it would have been. */
+		if (e->dirty)
+			uefi_call_wrapper(e->flush, 1, e->bio);
+		e->bio->WriteBlocks = e->write;
+		e->bio->FlushBlocks = e->flush;
+		if (e->bio2) {
+			e->bio2->WriteBlocksEx = e->write_ex;
+			e->bio2->FlushBlocksEx = e->flush_ex;
+		}
+	}
+	n_elided = 0;
+	counts = (struct kefi_flush_counts){ 0, 0 };
+	return done;
+}
