@@ -159,12 +159,17 @@ static bool still_there(const struct elided *e)
 struct kefi_flush_counts kefi_flush_restore(void)
 {
 	struct kefi_flush_counts done = counts;
+	size_t kept = 0;
 
 	for (size_t i = 0; i < n_elided; i++) {
 		struct elided *e = &elided[i];
 
-		if (!still_there(e))
+		/* Not to be touched: kept, so that calls through it (if its
+		 * owner still makes any) still find the firmware's functions. */
+		if (!still_there(e)) {
+			elided[kept++] = *e;
 			continue;
+		}
 		/* Written and not flushed yet: flushed now, as it would have been. */
 		if (e->dirty)
 			uefi_call_wrapper(e->flush, 1, e->bio);
@@ -175,7 +180,7 @@ struct kefi_flush_counts kefi_flush_restore(void)
 			e->bio2->FlushBlocksEx = e->flush_ex;
 		}
 	}
-	n_elided = 0;
+	n_elided = kept;
 	counts = (struct kefi_flush_counts){ 0, 0 };
 	return done;
 }
