@@ -2,7 +2,7 @@
 /* Block devices: enumeration with identity, and raw block read/write. */
 #include "efi/internal.h"
 
-static EFI_BLOCK_IO *block_io(void *handle)
+EFI_BLOCK_IO *kefi_block_io(void *handle)
 {
 	EFI_BLOCK_IO *bio = NULL;
 
@@ -107,7 +107,7 @@ static size_t collect(kefi_block *list, size_t n, EFI_HANDLE *handles, UINTN cou
 		      bool want_partition)
 {
 	for (UINTN i = 0; i < count; i++) {
-		EFI_BLOCK_IO *bio = block_io(handles[i]);
+		EFI_BLOCK_IO *bio = kefi_block_io(handles[i]);
 		if (!bio || !bio->Media->MediaPresent ||
 		    (bool)bio->Media->LogicalPartition != want_partition)
 			continue;
@@ -152,7 +152,7 @@ int kefi_block_list(kefi_block **list, size_t *count)
  */
 static int transfer(const kefi_block *dev, uint64_t lba, void *buf, size_t count, bool write)
 {
-	EFI_BLOCK_IO *bio = block_io(dev->handle);
+	EFI_BLOCK_IO *bio = kefi_block_io(dev->handle);
 	UINTN bytes = count * dev->block_size;
 	UINTN pages = EFI_SIZE_TO_PAGES(bytes);
 	EFI_PHYSICAL_ADDRESS bounce = 0;
@@ -194,7 +194,7 @@ int kefi_block_write(const kefi_block *dev, uint64_t lba, const void *buf, size_
 
 int kefi_block_flush(const kefi_block *dev)
 {
-	EFI_BLOCK_IO *bio = block_io(dev->handle);
+	EFI_BLOCK_IO *bio = kefi_block_io(dev->handle);
 
 	if (!bio)
 		return KEFI_ENOTFOUND;

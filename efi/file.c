@@ -27,8 +27,10 @@ static EFI_FILE_HANDLE volume_root(EFI_HANDLE volume)
 		if (roots[i].root && roots[i].volume == volume)
 			return roots[i].root;
 	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, volume, &FileSystemProtocol,
-					(void **)&fs)) ||
-	    EFI_ERROR(uefi_call_wrapper(fs->OpenVolume, 2, fs, &root)))
+					(void **)&fs)))
+		return NULL;
+	kefi_flush_volume(volume); /* before: opening it flushes too */
+	if (EFI_ERROR(uefi_call_wrapper(fs->OpenVolume, 2, fs, &root)))
 		return NULL;
 	for (i = 0; i < ROOTS_MAX && roots[i].root; i++)
 		;

@@ -7,10 +7,11 @@
  * device, whether or not anything was written. Keel's discovery opens a
  * dozen files and folders per boot and the firmware's LoadImage() of the
  * entry half a dozen more: on NVMe each is a Flush command the caller waits
- * for, with nothing to flush. kefi_flush_elide() sets a thin layer over the
- * Block I/O (and Block I/O 2) protocol of every volume: a write marks the
- * device dirty, a flush reaches the device only when it is, so every write
- * is still flushed when the FAT driver (or anyone) asks. kefi_flush_restore()
+ * for, with nothing to flush. After kefi_flush_elide(), each volume that
+ * efi/file.c opens gets a thin layer over its Block I/O (and Block I/O 2)
+ * protocol: a write marks the device dirty, a flush reaches the device only
+ * when it is, so every write is still flushed when the FAT driver (or
+ * anyone) asks. Volumes bootmgr never opens are left alone. kefi_flush_restore()
  * puts the firmware's functions back; kefi_image_run() does so before it
  * starts an image, and efi_main() before bootmgr returns to the firmware.
  *
@@ -35,19 +36,14 @@ struct elided {
 static struct elided elided[ELIDE_MAX];
 static size_t n_elided;
 static struct kefi_flush_counts counts;
+static bool on; /* kefi_flush_elide() was called */
 
-static struct elided *by_bio(const EFI_BLOCK_IO *bio)
+/* The entry of a changed Block I/O or Block I/O 2 protocol. */
+static struct elided *lookup(const void *protocol)
 {
 	for (size_t i = 0; i < n_elided; i++)
-		if (elided[i].bio == bio)
-			return &elided[i];
-	return NULL;
-}
-
-static struct elided *by_bio2(const EFI_BLOCK_IO2_PROTOCOL *bio2)
-{
-	for (size_t i = 0; i < n_elided; i++)
-		if (elided[i].bio2 == bio2)
+		if ((const void *)elided[i].bio == protocol ||
+		    (const void *)elided[i].bio2 == protocol)
 			return &elided[i];
 	return NULL;
 }
@@ -55,7 +51,7 @@ static struct elided *by_bio2(const EFI_BLOCK_IO2_PROTOCOL *bio2)
 static EFI_STATUS EFIAPI write_blocks(EFI_BLOCK_IO *self, UINT32 media, EFI_LBA lba, UINTN size,
 				      VOID *buf)
 {
-	struct elided *e = by_bio(self);
+	struct elided *e = lookup(self);
 
 	e->dirty = true; /* before the write: a failed one may have written part */
 	return uefi_call_wrapper(e->write, 5, self, media, lba, size, buf);
@@ -63,7 +59,7 @@ static EFI_STATUS EFIAPI write_blocks(EFI_BLOCK_IO *self, UINT32 media, EFI_LBA 
 
 static EFI_STATUS EFIAPI flush_blocks(EFI_BLOCK_IO *self)
 {
-	struct elided *e = by_bio(self);
+	struct elided *e = lookup(self);
 	EFI_STATUS st;
 
 	if (!e->dirty) {
@@ -80,7 +76,7 @@ static EFI_STATUS EFIAPI flush_blocks(EFI_BLOCK_IO *self)
 static EFI_STATUS EFIAPI write_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, UINT32 media, EFI_LBA lba,
 					 EFI_BLOCK_IO2_TOKEN *token, UINTN size, VOID *buf)
 {
-	struct elided *e = by_bio2(self);
+	struct elided *e = lookup(self);
 
 	e->dirty = true;
 	return uefi_call_wrapper(e->write_ex, 6, self, media, lba, token, size, buf);
@@ -88,7 +84,7 @@ static EFI_STATUS EFIAPI write_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, UINT32 me
 
 static EFI_STATUS EFIAPI flush_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, EFI_BLOCK_IO2_TOKEN *token)
 {
-	struct elided *e = by_bio2(self);
+	struct elided *e = lookup(self);
 
 	if (!e->dirty) {
 		/* Done at once: a caller that asked to be told is told now. */
@@ -106,19 +102,20 @@ static EFI_STATUS EFIAPI flush_blocks_ex(EFI_BLOCK_IO2_PROTOCOL *self, EFI_BLOCK
 	return uefi_call_wrapper(e->flush_ex, 2, self, token);
 }
 
-static void elide(EFI_HANDLE h)
+void kefi_flush_volume(EFI_HANDLE volume)
 {
 	struct elided *e = &elided[n_elided];
 
-	kefi_zero(e, sizeof(*e));
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIoProtocol,
-					(void **)&e->bio)) ||
-	    !e->bio || by_bio(e->bio))
+	if (!on || n_elided == ELIDE_MAX)
 		return;
-	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, h, &BlockIo2Protocol,
+	kefi_zero(e, sizeof(*e));
+	e->bio = kefi_block_io(volume);
+	if (!e->bio || lookup(e->bio))
+		return;
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, volume, &BlockIo2Protocol,
 					(void **)&e->bio2)))
 		e->bio2 = NULL;
-	e->handle = h;
+	e->handle = volume;
 	e->write = e->bio->WriteBlocks;
 	e->flush = e->bio->FlushBlocks;
 	e->bio->WriteBlocks = write_blocks;
@@ -134,26 +131,16 @@ static void elide(EFI_HANDLE h)
 
 void kefi_flush_elide(void)
 {
-	EFI_HANDLE *handles = NULL;
-	UINTN n = 0;
-
-	if (EFI_ERROR(uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &FileSystemProtocol,
-					NULL, &n, &handles)))
-		return;
-	for (UINTN i = 0; i < n && n_elided < ELIDE_MAX; i++)
-		elide(handles[i]);
-	uefi_call_wrapper(BS->FreePool, 1, handles);
+	on = true;
 }
 
 /* The protocol is still the one changed (a volume removed meanwhile, with
  * its handle and protocol freed, is left alone). */
 static bool still_there(const struct elided *e)
 {
-	EFI_BLOCK_IO *bio = NULL;
+	EFI_BLOCK_IO *bio = kefi_block_io(e->handle);
 
-	return !EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, e->handle, &BlockIoProtocol,
-					    (void **)&bio)) &&
-	       bio == e->bio && bio->FlushBlocks == flush_blocks;
+	return bio == e->bio && bio->FlushBlocks == flush_blocks;
 }
 
 struct kefi_flush_counts kefi_flush_restore(void)

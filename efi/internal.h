@@ -19,6 +19,13 @@
 /* kefi_alloc() without the zeroing, for buffers filled at once. */
 void *kefi_alloc_raw(size_t size);
 
+/* The handle's Block I/O protocol, or NULL. */
+EFI_BLOCK_IO *kefi_block_io(void *handle);
+
+/* Sets efi/flush.c's layer over the volume's device if kefi_flush_elide()
+ * was called (volume_root() does, before it opens a volume). */
+void kefi_flush_volume(EFI_HANDLE volume);
+
 /* The running image's handle and its Loaded Image protocol (NULL if the
  * firmware gave none), set by efi_main(). */
 extern EFI_HANDLE kefi_image_handle;

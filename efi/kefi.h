@@ -122,9 +122,10 @@ int kefi_block_write(const kefi_block *dev, uint64_t lba, const void *buf, size_
 int kefi_block_flush(const kefi_block *dev);
 
 /*
- * From now on, a flush of a volume's device that nothing was written to
- * since its last flush returns at once (the firmware's FAT driver flushes
- * at every Open and Close of a file; efi/flush.c). Writes are still flushed
+ * From now on, on every volume opened through these functions, a flush of
+ * the device that nothing was written to since its last flush returns at
+ * once (the firmware's FAT driver flushes at every Open and Close of a
+ * file; efi/flush.c). Writes are still flushed
  * whenever anyone asks. kefi_flush_restore() puts the firmware's own
  * functions back (kefi_image_run() does before it starts an image) and
  * says how many flushes were answered at once and how many passed on to the

@@ -425,9 +425,10 @@ static int put_sample_entry(const char *img, const char *id, const char *version
  * up to golden, and the entry becomes last-known-good. Then an update of
  * one broken variant is installed and the machine is switched on once: it
  * resets and reboots by itself (as hardware does), starts the update
- * exactly 3 times, then boots the last-known-good entry with no key pressed. The persist log tells the
- * story in order, with `crash` (a crash record the OS made of the failure
- * on the next boot, or NULL) for the first failed boot.
+ * exactly 3 times, then boots the last-known-good entry with no key
+ * pressed. The persist log tells the story in order, with `crash` (a crash
+ * record the OS made of the failure on the next boot, or NULL) for the
+ * first failed boot.
  */
 static void fallback_story(const char *variant, const char *stage, const char *options,
 			   const char *crash)

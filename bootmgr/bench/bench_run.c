@@ -202,6 +202,12 @@ static void print_phases(const struct contender *c)
  */
 static char run_dir[128] = BENCH_DIR;
 
+/* The path of contender c's disk copy for a run. */
+static void run_disk(const struct contender *c, char *out, size_t size)
+{
+	snprintf(out, size, "%s/run-%s.img", run_dir, c->key);
+}
+
 static void choose_run_dir(void)
 {
 	char dir[sizeof(run_dir)];
@@ -225,7 +231,7 @@ static void run_once(struct contender *c, unsigned index, unsigned runs, bool wo
 	int found;
 	vm *v;
 
-	snprintf(disk, sizeof(disk), "%s/run-%s.img", run_dir, c->key);
+	run_disk(c, disk, sizeof(disk));
 	snprintf(name, sizeof(name), "bench-%s", c->key);
 	snprintf(cmd, sizeof(cmd), "cp --sparse=always %s %s", c->image, disk);
 	if (run_cmd(cmd, NULL, 0) != 0) {
@@ -410,7 +416,7 @@ int main(void)
 		for (size_t c = 0; c < 3; c++) {
 			char disk[sizeof(run_dir) + 32];
 
-			snprintf(disk, sizeof(disk), "%s/run-%s.img", run_dir, all[c]->key);
+			run_disk(all[c], disk, sizeof(disk));
 			unlink(disk);
 		}
 		rmdir(run_dir);
