@@ -351,7 +351,7 @@ int discover(struct bm_list *l)
 			    e->id, kind_name(e), e->volume, e->version[0] ? e->version : "-",
 			    e->title);
 	}
-	kefi_marker("KEEL-DISCOVER entries=%u skipped=%zu filesystems=%zu\n", l->entries->n,
+	kefi_trace("KEEL-DISCOVER entries=%u skipped=%zu filesystems=%zu\n", l->entries->n,
 		    l->skipped, l->n_volumes);
 	return KEFI_OK;
 }

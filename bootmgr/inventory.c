@@ -184,7 +184,7 @@ void inventory_disks(struct persist_pick *pick)
 			inventory_gpt(&devs[i], disks, pick);
 		disks++;
 	}
-	kefi_marker("KEEL-DISKS count=%zu\n", disks);
+	kefi_trace("KEEL-DISKS count=%zu\n", disks);
 	/* The persist partition's own device, so that opening the store needs
 	 * no second walk over every handle. */
 	for (size_t i = 0; pick->found && i < n; i++)

@@ -63,35 +63,29 @@ struct bootmgr {
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
 static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
 
-/* KEEL-TIME: how long since bootmgr started at the end of each phase,
- * written in one line right before an image starts (docs/benchmarks.md). */
-#define PHASES_MAX 8
-static struct {
-	const char *name;
-	uint64_t us;
-} phases[PHASES_MAX];
-static size_t n_phases;
+/* How long since bootmgr started at the end of each phase, for the
+ * `phases_us=` field of KEEL-BOOT status=starting (docs/benchmarks.md). */
+enum phase { PHASE_START, PHASE_INVENTORY, PHASE_STORE, PHASE_DISCOVERY, PHASE_ATTEMPT, PHASES };
+static uint64_t phase_us[PHASES]; /* 0: not reached in this boot */
 
-static void mark_phase(const char *phase)
+static void mark_phase(enum phase phase)
 {
-	if (n_phases < PHASES_MAX) {
-		phases[n_phases].name = phase;
-		phases[n_phases++].us = kefi_time_us() - t_start;
-	}
+	phase_us[phase] = kefi_time_us() - t_start;
 }
 
-static void print_phases(void)
+/* "S,I,St,D,A" in microseconds, "-" for a phase not reached (no store, no
+ * attempt counted). */
+static void format_phases(char *out, size_t cap)
 {
-	char line[256];
 	size_t n = 0;
 
-	for (size_t i = 0; i < n_phases && n < sizeof(line); i++)
-		n += (size_t)kfmt_snprintf(line + n, sizeof(line) - n, " %s=%llu", phases[i].name,
-					   (unsigned long long)phases[i].us);
-	if (n_phases)
-		kefi_marker("KEEL-TIME%s tsc_mhz=%llu\n", line,
-			    (unsigned long long)kefi_tsc_per_us());
-	n_phases = 0;
+	for (size_t i = 0; i < PHASES && n < cap; i++) {
+		const char *sep = i ? "," : "";
+
+		n += (size_t)(phase_us[i] ? kfmt_snprintf(out + n, cap - n, "%s%llu", sep,
+							  (unsigned long long)phase_us[i])
+					  : kfmt_snprintf(out + n, cap - n, "%s-", sep));
+	}
 }
 
 /* Appends a log record. It becomes durable with the next commit: the one
@@ -122,7 +116,7 @@ static void flush_notes(void)
 	if (r)
 		kefi_marker("KEEL-PERSIST-LOG status=failed reason=\"%s\"\n", persist_strerror(r));
 	else if (!said)
-		kefi_marker("KEEL-PERSIST-LOG status=ok\n"); /* this start's records are durable */
+		kefi_trace("KEEL-PERSIST-LOG status=ok\n"); /* this start's records are durable */
 	said = said || r == 0;
 }
 
@@ -158,7 +152,7 @@ static void open_store(void)
 		return;
 	}
 	bm->store = store;
-	kefi_marker("KEEL-PERSIST status=ok uuid=%s\n", uuid);
+	kefi_trace("KEEL-PERSIST status=ok uuid=%s\n", uuid);
 	note(PERSIST_LEVEL_INFO, "bootmgr %s started", KEEL_VERSION);
 	/* The previous attempt, if it never reached golden, failed: count it
 	 * before choosing, so a third failure is never started a fourth time. */
@@ -375,12 +369,14 @@ static void before_start(void *ctx)
 	struct start_ctx *sc = ctx;
 	struct kefi_flush_counts flushes = kefi_flush_restore();
 
+	char phases[PHASES * 21];
+
 	bli_set_selected(sc->it->id);
-	print_phases();
-	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu "
+	format_phases(phases, sizeof(phases));
+	kefi_marker("KEEL-BOOT status=starting id=%s boot_id=%llu elapsed_us=%llu phases_us=%s "
 		    "flushes_skipped=%llu flushes_passed=%llu\n", sc->it->id,
 		    (unsigned long long)sc->boot_id, (unsigned long long)(kefi_time_us() - t_start),
-		    flushes.skipped, flushes.passed);
+		    phases, flushes.skipped, flushes.passed);
 }
 
 /*
@@ -463,9 +459,9 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 		} else {
 			persist_set_boot_id(bm->store, sc.boot_id);
 			flush_notes(); /* nothing left to write: no flush happens */
-			kefi_marker("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
+			kefi_trace("KEEL-ATTEMPT id=%s boot_id=%llu\n", it->id,
 				    (unsigned long long)sc.boot_id);
-			mark_phase("attempt");
+			mark_phase(PHASE_ATTEMPT);
 		}
 	} else if (bm->store) {
 		note(PERSIST_LEVEL_NOTICE, "starting '%s' (%s), not counted", it->id, why);
@@ -628,18 +624,19 @@ int keel_efi_main(void)
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
 	/* The screen stays clean unless there is something to say or a menu
 	 * to show (it has its own title). On the serial port, what bootmgr
-	 * finds is held until it knows whether this boot is a quiet one. */
-	kefi_marker("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
+	 * finds is held until it knows whether this boot is a quiet one: then
+	 * KEEL-BOOT status=starting is its only line. */
 	kefi_marker_hold();
+	kefi_trace("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
 	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
 	 * and wear the flash. The persist partition keeps the history. */
 	bli_announce(t_start);
-	mark_phase("start");
+	mark_phase(PHASE_START);
 	kefi_self_partuuid(&bm->pick.self_uuid);
 	inventory_disks(&bm->pick);
-	mark_phase("inventory");
+	mark_phase(PHASE_INVENTORY);
 	open_store();
-	mark_phase("store");
+	mark_phase(PHASE_STORE);
 	/* Discovery and loading the entry only read the volumes; the firmware's
 	 * FAT driver would flush the device at every file it opens. */
 	kefi_flush_elide();
@@ -648,7 +645,7 @@ int keel_efi_main(void)
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
 		kefi_power_off();
 	}
-	mark_phase("discovery");
+	mark_phase(PHASE_DISCOVERY);
 	collect_ids();
 	load_requests();
 	boot_loop();

@@ -20,6 +20,7 @@ static bool console_probed, marker_probed;
 static char *held;
 static size_t held_len;
 static bool holding;
+static bool quiet; /* released without trace: trace markers are dropped */
 
 /* True if any device path instance in the ConOut variable contains a UART. */
 static bool conout_reaches_serial(void)
@@ -149,9 +150,12 @@ void kefi_marker_release(bool with_trace)
 	char out[1024];
 	size_t i = 0, n = 0;
 
+	if (with_trace)
+		quiet = false;
 	if (!holding)
 		return;
 	holding = false;
+	quiet = !with_trace;
 	while (i < held_len) {
 		bool keep = held[i] != TRACE_TAG || with_trace;
 		size_t end;
@@ -181,6 +185,8 @@ static void marker(bool trace, const char *fmt, va_list ap)
 	int r;
 	size_t n;
 
+	if (trace && quiet)
+		return;
 	if (!marker_probed)
 		marker_probe();
 	r = kfmt_vsnprintf(buf, sizeof(buf), fmt, ap);

@@ -46,17 +46,19 @@ void kefi_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * only, where one exists, so that people see a clean screen and the
  * graphics console does not draw them (slow); else to the console. */
 void kefi_marker(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A trace marker: what was found on the way (disks, partitions, file
- * systems, entries). Like kefi_marker(), except while markers are held. */
+/* A trace marker: what was found and done on the way (disks, partitions,
+ * file systems, entries, the store opened). Like kefi_marker(), except
+ * while markers are held and after a release without trace. */
 void kefi_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Holding: from kefi_marker_hold() on, markers wait in memory, in order,
  * until kefi_marker_release(). Released with trace, all of them are
- * written; without, the trace markers are left out. Either way markers are
- * written at once from then on. kefi_printf() releases with trace: what
- * people are told about deserves the whole story on the serial port. A
- * quiet boot thus writes a few lines instead of the whole inventory (each
- * byte on a real UART at 115200 baud takes 87 us).
+ * written, and trace markers too from then on; without, the trace markers
+ * are left out, and later ones dropped until a release with trace. Either
+ * way markers are written at once from then on. kefi_printf() releases
+ * with trace: what people are told about deserves the whole story on the
+ * serial port. A quiet boot thus writes one line instead of the whole
+ * inventory (each byte on a real UART at 115200 baud takes 87 us).
  */
 void kefi_marker_hold(void);
 void kefi_marker_release(bool with_trace);

@@ -39,11 +39,8 @@
  * time does (only the host disk's waits enter, as polling). */
 #define WORK_RUNS 3
 
-/* The phases of bootmgr's KEEL-TIME line, in order; the last is the elapsed
- * time on the KEEL-BOOT status=starting line that follows it. */
-static const char *const phase_key[] = {
-	" start=", " inventory=", " store=", " discovery=", " attempt=", " elapsed_us=",
-};
+/* The phases in the phases_us= field of bootmgr's KEEL-BOOT status=starting
+ * line, in order, then its elapsed_us= field (the entry loaded). */
 static const char *const phase_what[] = {
 	"start: Boot Loader Interface variables",
 	"inventory: every disk's partitions",
@@ -52,7 +49,7 @@ static const char *const phase_what[] = {
 	"choice, attempt made durable (one flush)",
 	"the entry loaded (LoadImage), variables set",
 };
-#define N_PHASES (sizeof(phase_key) / sizeof(phase_key[0]))
+#define N_PHASES (sizeof(phase_what) / sizeof(phase_what[0]))
 
 struct contender {
 	const char *key;        /* names the VM, its logs and its run disk */
@@ -69,7 +66,7 @@ struct contender {
 	bool failed;
 	unsigned records;       /* runs after which bootmgr's record was on disk */
 	uint64_t tsc_hz;
-	bool phases;            /* prints KEEL-TIME markers: collect them */
+	bool phases;            /* prints phases_us=: collect them */
 	double phase_ms[N_PHASES][MAX_RUNS]; /* cumulative, as printed */
 	double outside[MAX_RUNS];  /* the figure minus the last phase's time */
 	size_t n_phases;        /* runs with every phase marker */
@@ -152,22 +149,29 @@ static bool record_on_disk(const char *disk)
 	return run_cmd(cmd, out, sizeof(out)) == 0 && strstr(out, "\"source\":\"bootmgr\"");
 }
 
-/* Reads bootmgr's phase times (cumulative microseconds) of this run; a run
- * missing one adds no breakdown but keeps its figure. */
+/* Reads bootmgr's phase times (cumulative microseconds) of this run from
+ * "elapsed_us=E phases_us=P1,P2,…" on its KEEL-BOOT status=starting line;
+ * a run missing one ("-": not reached) adds no breakdown but keeps its
+ * figure. */
 static bool collect_phases(struct contender *c, vm *v)
 {
-	for (size_t i = 0; i < N_PHASES; i++) {
-		const char *at;
+	const char *at, *line;
+	char *end;
 
-		if (i == 0 && vm_expect(v, "KEEL-TIME ", MARKER_TIMEOUT_S) != 0)
+	if (vm_expect(v, "KEEL-BOOT status=starting ", MARKER_TIMEOUT_S) != 0)
+		return false;
+	line = vm_last_line(v);
+	if (!(at = strstr(line, " phases_us=")))
+		return false;
+	at += strlen(" phases_us=");
+	for (size_t i = 0; i + 1 < N_PHASES; i++, at = end + 1) {
+		c->phase_ms[i][c->n_phases] = strtod(at, &end) / 1000.0;
+		if (end == at || *end != (i + 2 < N_PHASES ? ',' : ' '))
 			return false;
-		if (i == N_PHASES - 1 &&
-		    vm_expect(v, "KEEL-BOOT status=starting ", MARKER_TIMEOUT_S) != 0)
-			return false;
-		if (!(at = strstr(vm_last_line(v), phase_key[i])))
-			return false;
-		c->phase_ms[i][c->n_phases] = strtod(at + strlen(phase_key[i]), NULL) / 1000.0;
 	}
+	if (!(at = strstr(line, " elapsed_us=")))
+		return false;
+	c->phase_ms[N_PHASES - 1][c->n_phases] = strtod(at + strlen(" elapsed_us="), NULL) / 1000.0;
 	return true;
 }
 
