@@ -177,13 +177,35 @@ int persist_state_decode(const uint8_t *buf, size_t len, const persist_guid *uui
 
 /* ---- load and store ---- */
 
-int persist_state_load(struct persist_store *s, struct persist_report *rep)
+/*
+ * Loads the valid copy with the highest sequence number (the lowest slot on
+ * a tie), trying the copies in the order their headers claim, newest
+ * first. With newest_only the others are not read once one is valid: each
+ * check is an 8 KiB CRC, which the boot manager pays at every start. They
+ * are older anyway and the next commits overwrite them; a damaged one is
+ * then counted only by a full load (persist_check).
+ */
+int persist_state_load(struct persist_store *s, struct persist_report *rep, bool newest_only)
 {
 	struct persist_boot_state cand;
-	bool found = false;
+	uint64_t claim[STATE_COPIES];
+	bool tried[STATE_COPIES] = { false }, found = false;
+	uint8_t hdr[24];
 	int r;
 
 	for (uint32_t i = 0; i < STATE_COPIES; i++) {
+		r = persist_io_read(s, s->state_off + i * PERSIST_STATE_SIZE, hdr, sizeof(hdr));
+		if (r == PERSIST_E_IO)
+			return r;
+		claim[i] = r ? 0 : get_le64(hdr + 16);
+	}
+	for (uint32_t n = 0; n < STATE_COPIES && !(found && newest_only); n++) {
+		uint32_t i = STATE_COPIES;
+
+		for (uint32_t k = 0; k < STATE_COPIES; k++)
+			if (!tried[k] && (i == STATE_COPIES || claim[k] > claim[i]))
+				i = k;
+		tried[i] = true;
 		r = persist_io_read(s, s->state_off + i * PERSIST_STATE_SIZE, s->scratch,
 				    PERSIST_STATE_SIZE);
 		if (r == PERSIST_E_IO)

@@ -103,7 +103,9 @@ uint32_t persist_log_hint(const struct persist_store *s);
 int persist_log_append_raw(struct persist_store *s, const struct persist_record *rec,
 			   const void *pre, size_t pre_len);
 /* boot.c */
-int persist_state_load(struct persist_store *s, struct persist_report *r);
+/* The newest valid boot state into s->state (defaults if none); damaged
+ * copies counted in r. newest_only: stop at the first valid one. */
+int persist_state_load(struct persist_store *s, struct persist_report *r, bool newest_only);
 int persist_state_store(struct persist_store *s);
 
 /* Text builder for the core's formatters (export.c): never overflows,

@@ -242,8 +242,9 @@ struct persist_report {
 
 #define PERSIST_OPEN_WRITE 1u  /* take the writer lock, allow changes */
 /* Find the log head from the boot state's hint instead of reading every
- * segment header (the boot manager's fast path). Damage in segments the
- * walk does not visit is then not counted in s->found. */
+ * segment header, and read no boot-state copy older than the newest valid
+ * one (the boot manager's fast path). Damage in segments the walk does not
+ * visit, and in those older copies, is then not counted in s->found. */
 #define PERSIST_OPEN_HINT  2u
 
 /* An open store. Large (about 18 KiB): keep it static or allocated in

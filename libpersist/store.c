@@ -291,7 +291,7 @@ static int open_locked(struct persist_store *s)
 		return r;
 	store_take_geometry(s, &sb);
 	s->size = sb.size;
-	if ((r = persist_state_load(s, &s->found)))
+	if ((r = persist_state_load(s, &s->found, s->flags & PERSIST_OPEN_HINT)))
 		return r;
 	return persist_log_recover(s);
 }
@@ -378,7 +378,7 @@ int persist_check(struct persist_store *s, struct persist_report *out)
 	if ((e = load_superblock(s, &sb, &r.bad_superblocks)))
 		return e;
 	saved = s->state; /* state_load refreshes s->state; keep the caller's view */
-	e = persist_state_load(s, &r);
+	e = persist_state_load(s, &r, false);
 	s->state = saved;
 	if (e || (e = persist_log_scan_check(s, &r)))
 		return e;

@@ -750,6 +750,47 @@ TEST(check_and_repair_fix_damage)
 	persist_mem_free(m);
 }
 
+/* The boot manager's hinted open reads boot-state copies newest first and
+ * stops at the first valid one; a full load (check) still sees them all. */
+TEST(hinted_open_reads_state_copies_newest_first)
+{
+	struct persist_port p;
+	struct persist_mem *m = fresh(&st, SMALL, &p);
+	struct persist_report r;
+	uint64_t b, newest;
+	uint8_t *d;
+
+	REQUIRE(m);
+	REQUIRE(persist_boot_begin_attempt(&st, "one", &b) == 0);
+	REQUIRE(persist_boot_begin_attempt(&st, "two", &b) == 0);
+	newest = persist_boot_state(&st)->seq;
+	REQUIRE(newest >= 3);
+	persist_close(&st);
+	d = persist_mem_data(m);
+	/* An older copy damaged: never read by the hinted open, found by check. */
+	d[STATE_OFF + ((newest - 1) % STATE_COPIES) * PERSIST_STATE_SIZE + 300] ^= 4;
+	CHECK_EQ_INT(persist_open(&st, &p, PERSIST_OPEN_WRITE | PERSIST_OPEN_HINT), 0);
+	CHECK_EQ_INT(st.found.bad_state_copies, 0);
+	CHECK_EQ_INT(persist_boot_state(&st)->seq, newest);
+	CHECK_EQ_INT(persist_boot_state(&st)->n_history, 2);
+	CHECK_EQ_INT(persist_check(&st, &r), PERSIST_E_CORRUPT);
+	CHECK_EQ_INT(r.bad_state_copies, 1);
+	persist_close(&st);
+	/* The newest damaged too: the valid one before both, whatever its slot. */
+	d[STATE_OFF + (newest % STATE_COPIES) * PERSIST_STATE_SIZE + 300] ^= 4;
+	CHECK_EQ_INT(persist_open(&st, &p, PERSIST_OPEN_HINT), 0);
+	CHECK_EQ_INT(st.found.bad_state_copies, 2);
+	CHECK_EQ_INT(persist_boot_state(&st)->seq, newest - 2);
+	persist_close(&st);
+	/* A damaged copy whose header claims the highest number is passed over. */
+	d[STATE_OFF + (newest % STATE_COPIES) * PERSIST_STATE_SIZE + 16 + 7] = 0x7f;
+	CHECK_EQ_INT(persist_open(&st, &p, PERSIST_OPEN_HINT), 0);
+	CHECK_EQ_INT(persist_boot_state(&st)->seq, newest - 2);
+	CHECK(!st.found.state_reset);
+	persist_close(&st);
+	persist_mem_free(m);
+}
+
 TEST(torn_tail_is_reported_and_repaired)
 {
 	struct persist_port p;
