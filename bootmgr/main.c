@@ -368,8 +368,7 @@ static void before_start(void *ctx)
 {
 	struct start_ctx *sc = ctx;
 	struct kefi_flush_counts flushes = kefi_flush_restore();
-
-	char phases[PHASES * 21];
+	char phases[PHASES * 21]; /* up to 20 digits and a comma each */
 
 	bli_set_selected(sc->it->id);
 	format_phases(phases, sizeof(phases));
@@ -446,6 +445,7 @@ static bool boot_item(struct bm_entry *it, const char *edited, const char *why)
 	char idtext[24];
 	int err = 0;
 
+	phase_us[PHASE_ATTEMPT] = 0; /* this start's, if it is counted */
 	if (bm->store && discover_counted(it)) {
 		/* Logged first, with the id the attempt is about to get, so the
 		 * attempt's own commit makes this record durable too. */
