@@ -367,7 +367,7 @@ struct start_ctx {
 static void before_start(void *ctx)
 {
 	struct start_ctx *sc = ctx;
-	struct kefi_flush_counts flushes = kefi_flush_restore();
+	struct kefi_flush_counts flushes = kefi_flush_counts();
 	char phases[PHASES * 21]; /* up to 20 digits and a comma each */
 
 	bli_set_selected(sc->it->id);

@@ -143,9 +143,13 @@ static bool still_there(const struct elided *e)
 	return bio == e->bio && bio->FlushBlocks == flush_blocks;
 }
 
-struct kefi_flush_counts kefi_flush_restore(void)
+struct kefi_flush_counts kefi_flush_counts(void)
 {
-	struct kefi_flush_counts done = counts;
+	return counts;
+}
+
+void kefi_flush_restore(void)
+{
 	size_t kept = 0;
 
 	for (size_t i = 0; i < n_elided; i++) {
@@ -169,5 +173,4 @@ struct kefi_flush_counts kefi_flush_restore(void)
 	}
 	n_elided = kept;
 	counts = (struct kefi_flush_counts){ 0, 0 };
-	return done;
 }

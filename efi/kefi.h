@@ -128,17 +128,19 @@ int kefi_block_flush(const kefi_block *dev);
  * the device that nothing was written to since its last flush returns at
  * once (the firmware's FAT driver flushes at every Open and Close of a
  * file; efi/flush.c). Writes are still flushed
- * whenever anyone asks. kefi_flush_restore() puts the firmware's own
- * functions back (kefi_image_run() does before it starts an image) and
- * says how many flushes were answered at once and how many passed on to the
- * device; calling it twice is fine.
+ * whenever anyone asks. kefi_flush_counts() says how many flushes were
+ * answered at once and how many passed on to the device since the layer
+ * was last taken off. kefi_flush_restore() takes it off, putting the
+ * firmware's own functions back: kefi_image_run() does before it starts an
+ * image, efi_main() before the application returns.
  */
 struct kefi_flush_counts {
 	unsigned long long skipped; /* nothing written since the last flush */
 	unsigned long long passed;  /* written: flushed by the device */
 };
 void kefi_flush_elide(void);
-struct kefi_flush_counts kefi_flush_restore(void);
+struct kefi_flush_counts kefi_flush_counts(void);
+void kefi_flush_restore(void);
 
 /* ---- file systems -------------------------------------------------------- */
 

@@ -189,24 +189,23 @@ int persist_state_load(struct persist_store *s, struct persist_report *rep, bool
 {
 	struct persist_boot_state cand;
 	uint64_t claim[STATE_COPIES];
-	bool tried[STATE_COPIES] = { false }, found = false;
+	uint32_t order[STATE_COPIES]; /* slots, highest claim first, lower slot on a tie */
+	bool found = false;
 	uint8_t hdr[24];
 	int r;
 
-	for (uint32_t i = 0; i < STATE_COPIES; i++) {
+	for (uint32_t i = 0, k; i < STATE_COPIES; i++) {
 		r = persist_io_read(s, s->state_off + i * PERSIST_STATE_SIZE, hdr, sizeof(hdr));
 		if (r == PERSIST_E_IO)
 			return r;
 		claim[i] = r ? 0 : get_le64(hdr + 16);
+		for (k = i; k > 0 && claim[order[k - 1]] < claim[i]; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
 	}
+	/* A valid copy's claim is its number: the first valid one is the newest. */
 	for (uint32_t n = 0; n < STATE_COPIES && !(found && newest_only); n++) {
-		uint32_t i = STATE_COPIES;
-
-		for (uint32_t k = 0; k < STATE_COPIES; k++)
-			if (!tried[k] && (i == STATE_COPIES || claim[k] > claim[i]))
-				i = k;
-		tried[i] = true;
-		r = persist_io_read(s, s->state_off + i * PERSIST_STATE_SIZE, s->scratch,
+		r = persist_io_read(s, s->state_off + order[n] * PERSIST_STATE_SIZE, s->scratch,
 				    PERSIST_STATE_SIZE);
 		if (r == PERSIST_E_IO)
 			return r;
@@ -214,7 +213,7 @@ int persist_state_load(struct persist_store *s, struct persist_report *rep, bool
 			rep->bad_state_copies++;
 			continue;
 		}
-		if (!found || cand.seq > s->state.seq)
+		if (!found)
 			s->state = cand;
 		found = true;
 	}

@@ -206,6 +206,12 @@ static void print_phases(const struct contender *c)
  */
 static char run_dir[128] = BENCH_DIR;
 
+/* Whether choose_run_dir() found room in memory. */
+static bool run_in_memory(void)
+{
+	return strcmp(run_dir, BENCH_DIR) != 0;
+}
+
 /* The path of contender c's disk copy for a run. */
 static void run_disk(const struct contender *c, char *out, size_t size)
 {
@@ -340,7 +346,7 @@ static void print_table(struct contender *keel, struct contender *sd, struct con
 	       "Measured inside the guest with the TSC; QEMU %s, OVMF, NVMe disk;\n"
 	       "%u runs each, alternating, fresh disk copy (%s) and fresh NVRAM every run.\n"
 	       "\"+ load\": the median with the firmware loading the boot manager's file.\n\n",
-	       vm_accel(), runs, strncmp(run_dir, "/dev/shm/", 9) == 0 ? "in memory" : "on disk");
+	       vm_accel(), runs, run_in_memory() ? "in memory" : "on disk");
 	printf("  %-40s %8s  %8s  %8s  %9s  %s\n", "times in ms", "median", "min", "max",
 	       "+ load", "binary size");
 	print_row(keel);
@@ -416,7 +422,7 @@ int main(void)
 			if (!all[c]->failed)
 				run_once(all[c], i, WORK_RUNS, true);
 	print_table(&keel, &sd, &floor, runs);
-	if (strcmp(run_dir, BENCH_DIR) != 0) {
+	if (run_in_memory()) {
 		for (size_t c = 0; c < 3; c++) {
 			char disk[sizeof(run_dir) + 32];
 
