@@ -129,6 +129,8 @@ int kefi_block_list(kefi_block **list, size_t *count)
 	size_t n;
 	EFI_STATUS st;
 
+	*list = NULL;
+	*count = 0;
 	st = uefi_call_wrapper(BS->LocateHandleBuffer, 5, ByProtocol, &BlockIoProtocol, NULL,
 			       &n_handles, &handles);
 	if (EFI_ERROR(st))

@@ -7,6 +7,12 @@
 # turn like an unrolled loop does, in a few bytes of code instead of dozens
 # at every site: under emulation every instruction that runs is translated
 # once, and that, not running it, is most of a boot's cost (docs/benchmarks.md).
+# For the same reason an application is optimised as a whole at link time
+# (-flto, one partition): calls between Keel's files, to small wrappers and
+# to functions used once, are resolved across files, and arguments and code
+# no caller needs are dropped. The bench's boot translates 14 % fewer
+# instructions (7,184 against 8,336) in a binary 3.5 KiB smaller; more
+# inlining than that translates more (every copy is translated anew).
 # Firmware objects are built under $(B)/fw/ with EFI_CFLAGS. All of them are
 # compiled -ffreestanding -nostdinc with only the compiler's own include dir
 # (plus gnu-efi's for efi/ itself), which proves that bootmgr and the
@@ -22,10 +28,11 @@ EFI_CFLAGS   = -std=gnu11 -Os -ffreestanding -nostdinc -isystem $(shell $(EFI_CC
                -fno-strict-aliasing -fno-builtin -maccumulate-outgoing-args \
                -ffunction-sections -fdata-sections -fvisibility=hidden \
                -mstringop-strategy=rep_8byte -minline-all-stringops \
+               -flto -flto-partition=one \
                -DGNU_EFI_USE_MS_ABI -DKEEL_FIRMWARE=1 -DKEEL_VERSION='"$(VERSION)"' \
                $(HOST_WARN) -I.
 EFI_GNUEFI_CFLAGS = -isystem $(GNUEFI_INC) -isystem $(GNUEFI_INC)/x86_64
-EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined --gc-sections \
+EFI_LDFLAGS := -nostdlib -shared -Wl,-znocombreloc,-Bsymbolic,--no-undefined,--gc-sections \
                -T $(B)/efi/elf_x86_64_efi.lds -L$(GNUEFI_LIB) $(GNUEFI_LIB)/crt0-efi-x86_64.o
 EFI_SECTIONS := -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela \
                 -j '.rel.*' -j '.rela.*' -j .reloc
@@ -55,10 +62,11 @@ $(B)/fw/%.o: %.c
 	@mkdir -p $(@D)
 	$(EFI_CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
-# Link: objects → ELF shared object → PE32+ EFI application.
+# Link: objects → ELF shared object → PE32+ EFI application. The compiler
+# drives the link, with the compile flags: it generates the code there.
 $(B)/%.so: $(B)/efi/elf_x86_64_efi.lds
 	@mkdir -p $(@D)
-	ld $(EFI_LDFLAGS) $(filter %.o,$^) -o $@ -lefi -lgnuefi
+	$(EFI_CC) $(EFI_CFLAGS) $(EFI_LDFLAGS) $(filter %.o,$^) -o $@ -lefi -lgnuefi
 
 # The symbol table stays in the .so (for a debugger): the firmware never
 # reads it, and in the .efi it would be a sixth of the file.

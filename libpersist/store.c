@@ -284,7 +284,7 @@ static int load_superblock(struct persist_store *s, struct persist_sb *sb, unsig
 
 static int open_locked(struct persist_store *s)
 {
-	struct persist_sb sb;
+	struct persist_sb sb = { 0 }; /* set when load_superblock() succeeds */
 	int r;
 
 	if ((r = load_superblock(s, &sb, &s->found.bad_superblocks)))
