@@ -33,14 +33,13 @@ static void set_usec(const char *name, uint64_t us)
 	set_str(name, text);
 }
 
-void bli_announce(uint64_t init_us)
+void bli_announce(void)
 {
 	char text[160], vendor[96];
 	uint32_t fw_rev, uefi_rev;
 	uint8_t features[8];
 	persist_guid uuid;
 
-	set_usec("LoaderTimeInitUSec", init_us);
 	set_str("LoaderInfo", "Keel " KEEL_VERSION);
 	kefi_firmware_info(vendor, sizeof(vendor), &fw_rev, &uefi_rev);
 	kfmt_snprintf(text, sizeof(text), "%s %u.%02u", vendor, fw_rev >> 16, fw_rev & 0xffff);
@@ -53,6 +52,9 @@ void bli_announce(uint64_t init_us)
 		set_str("LoaderDevicePartUUID", persist_guid_to_string(&uuid, text));
 	put_le64(features, BLI_FEATURES_HONOURED);
 	kefi_var_set(&loader_guid, "LoaderFeatures", features, sizeof(features), false);
+	/* Last: the first reading of the clock measures the TSC's rate over
+	 * the calls above (kefi_time_us()). */
+	set_usec("LoaderTimeInitUSec", kefi_time_start_us());
 }
 
 void bli_set_entries(const struct bm_entries *l)

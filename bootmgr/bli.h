@@ -27,8 +27,8 @@
 
 /* Sets LoaderInfo, LoaderFirmwareInfo, LoaderFirmwareType,
  * LoaderImageIdentifier, LoaderDevicePartUUID, LoaderFeatures and
- * LoaderTimeInitUSec (init_us: when bootmgr started, µs since reset). */
-void bli_announce(uint64_t init_us);
+ * LoaderTimeInitUSec (when bootmgr started, µs since reset). */
+void bli_announce(void);
 struct bm_entries;
 /* LoaderEntries: the ids of every entry shown, in menu order. */
 void bli_set_entries(const struct bm_entries *l);

@@ -61,7 +61,7 @@ struct bootmgr {
 };
 
 static struct bootmgr *bm; /* allocated: the .bss of an EFI image takes file space */
-static uint64_t t_start;   /* kefi_time_us() when bootmgr started */
+static uint64_t t_start;   /* kefi_time_us() when bootmgr started (read after the start) */
 
 /* How long since bootmgr started at the end of each phase, for the
  * `phases_us=` field of KEEL-BOOT status=starting (docs/benchmarks.md). */
@@ -612,8 +612,6 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 int keel_efi_main(void)
 {
-	t_start = kefi_time_us();
-
 	bm = kefi_alloc(sizeof(*bm));
 	if (!bm) {
 		kefi_printf("Keel: out of firmware memory at start.\n");
@@ -630,7 +628,10 @@ int keel_efi_main(void)
 	kefi_trace("KEEL-BOOTMGR version=%s\n", KEEL_VERSION);
 	/* Nothing non-volatile is written at every boot: NVRAM writes are slow
 	 * and wear the flash. The persist partition keeps the history. */
-	bli_announce(t_start);
+	bli_announce();
+	/* The first reading of the clock: the TSC's rate is measured over the
+	 * work so far (efi/kefi.h), with no waiting. */
+	t_start = kefi_time_start_us();
 	mark_phase(PHASE_START);
 	kefi_self_partuuid(&bm->pick.self_uuid);
 	inventory_disks(&bm->pick);

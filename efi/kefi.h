@@ -71,8 +71,13 @@ void kefi_free(void *p);
 
 /* ---- time --------------------------------------------------------------- */
 
-/* Microseconds since an arbitrary point (monotonic within this boot). */
+/* Microseconds since an arbitrary point (monotonic within this boot). The
+ * TSC's rate is measured when time is first asked for: against the ACPI PM
+ * timer since the application started, without waiting when 100 us or more
+ * have passed, or else against the firmware's Stall() (0.3 ms). */
 uint64_t kefi_time_us(void);
+/* kefi_time_us() as it was when the application started. */
+uint64_t kefi_time_start_us(void);
 /* The TSC ticks per microsecond that kefi_time_us() found. */
 uint64_t kefi_tsc_per_us(void);
 /* Wall-clock time from the firmware's real-time clock, in microseconds since

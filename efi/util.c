@@ -129,9 +129,9 @@ const HARDDRIVE_DEVICE_PATH *kefi_path_partition(EFI_HANDLE handle)
 }
 
 /*
- * Time: the TSC, calibrated once against the firmware's Stall(). Under a
- * hypervisor the TSC is the only cheap monotonic clock the firmware offers;
- * GetTime() has one-second resolution on most machines.
+ * Time: the TSC, calibrated once. Under a hypervisor the TSC is the only
+ * cheap monotonic clock the firmware offers; GetTime() has one-second
+ * resolution on most machines.
  */
 static uint64_t tsc_per_us;
 
@@ -141,6 +141,129 @@ static uint64_t rdtsc(void)
 
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * The ACPI power-management timer, a counter at 3.579545 MHz that every PC
+ * chipset (and QEMU's) has, at the I/O port the FADT names. Read at start
+ * and again when time is first needed, it calibrates the TSC over whatever
+ * the application did in between, without waiting (bootmgr: its first
+ * 3-5 ms; the rate agrees with the benchmark's 150 ms calibration to
+ * within 1 %). Hardware-reduced ACPI platforms have no such timer; there,
+ * and if it does not count, the firmware's Stall() calibrates instead.
+ */
+#define PM_TIMER_HZ 3579545u
+#define PM_TIMER_MIN_TICKS 358u /* 100 us: waited for if less has passed */
+static uint16_t pm_port;
+static uint32_t pm_mask;
+static uint32_t pm_at_start;
+static uint64_t tsc_at_pm;    /* right after pm_at_start was read */
+static uint64_t tsc_at_start; /* when the application started */
+
+static uint32_t pm_read(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(pm_port));
+	return v & pm_mask;
+}
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64_at(const uint8_t *p)
+{
+	return le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
+}
+
+/* The FADT's PM timer port and width; false if there is no timer. */
+static bool fadt_pm_timer(const uint8_t *fadt)
+{
+	uint32_t len = le32_at(fadt + 4), flags, port;
+
+	if (len < 116)
+		return false;
+	flags = le32_at(fadt + 112);
+	if (flags & (1u << 20)) /* HW_REDUCED_ACPI: no fixed hardware */
+		return false;
+	port = le32_at(fadt + 76); /* PM_TMR_BLK */
+	if (len >= 220 && fadt[208] == 1 && le64_at(fadt + 212) && le64_at(fadt + 212) <= 0xffff)
+		port = (uint32_t)le64_at(fadt + 212); /* X_PM_TMR_BLK, in I/O space */
+	if (!port || port > 0xffff)
+		return false;
+	pm_port = (uint16_t)port;
+	pm_mask = flags & (1u << 8) ? 0xffffffffu : 0xffffffu; /* TMR_VAL_EXT: 32 bits */
+	return true;
+}
+
+/* Finds the FADT through the ACPI 2.0 RSDP's XSDT (or the RSDT). */
+static bool find_pm_timer(void)
+{
+	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	const uint8_t *rsdp = NULL, *sdt;
+	size_t width;
+	uint32_t len;
+
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
+			rsdp = ST->ConfigurationTable[i].VendorTable;
+	if (!rsdp || CompareMem((void *)rsdp, "RSD PTR ", 8))
+		return false;
+	if (rsdp[15] >= 2 && le64_at(rsdp + 24)) {
+		sdt = (const uint8_t *)(UINTN)le64_at(rsdp + 24);
+		width = 8;
+	} else {
+		sdt = (const uint8_t *)(UINTN)le32_at(rsdp + 16);
+		width = 4;
+	}
+	if (!sdt)
+		return false;
+	len = le32_at(sdt + 4);
+	for (size_t off = 36; off + width <= len && len <= 65536; off += width) {
+		const uint8_t *t = (const uint8_t *)(UINTN)(width == 8 ? le64_at(sdt + off)
+								       : le32_at(sdt + off));
+		if (t && !CompareMem((void *)t, "FACP", 4))
+			return fadt_pm_timer(t);
+	}
+	return false;
+}
+
+void kefi_time_start(void)
+{
+	tsc_at_start = rdtsc();
+	if (find_pm_timer()) {
+		/* The timer is sampled inside the emulator's port handler, after
+		 * however long the first access takes to reach it: the TSC is
+		 * read right after it, not before. */
+		pm_at_start = pm_read();
+		tsc_at_pm = rdtsc();
+	}
+}
+
+/* A TSC counts 0.5 to 10 GHz: how a rate is checked, and how long the
+ * 24-bit timer (4.7 s a turn) is trusted to have not turned over. */
+#define TSC_MIN_PER_US 500u
+#define TSC_MAX_PER_US 10000u
+#define PM_TIMER_TRUSTED_US 4000000u
+
+/* TSC ticks per microsecond from the PM timer's ticks since start; 0 if the
+ * timer does not count or may have turned over since. */
+static uint64_t calibrate_against_pm_timer(void)
+{
+	for (uint32_t spins = 0; spins < 1000000u; spins++) {
+		uint32_t ticks = (pm_read() - pm_at_start) & pm_mask;
+		uint64_t tsc = rdtsc() - tsc_at_pm, rate;
+
+		if (pm_mask == 0xffffffu && tsc > (uint64_t)TSC_MIN_PER_US * PM_TIMER_TRUSTED_US)
+			return 0;
+		if (ticks < PM_TIMER_MIN_TICKS)
+			continue;
+		rate = tsc * PM_TIMER_HZ / ((uint64_t)ticks * 1000000u);
+		return rate >= TSC_MIN_PER_US && rate <= TSC_MAX_PER_US ? rate : 0;
+	}
+	return 0;
 }
 
 /* TSC ticks across one Stall(us), the call's own overhead included. */
@@ -162,30 +285,54 @@ static uint64_t fewest_ticks_across_stall(UINTN us)
 }
 
 /*
- * Stalls of 20 and 120 µs: their difference is 100 µs of the firmware's
- * timer without the cost of calling it, which under emulation is several
- * microseconds and would otherwise count as time. A first short stall runs
- * the firmware's code once, so that its one-time cost under emulation (the
- * code is translated on first use) falls in neither window. Each window is
- * taken twice and the smaller count kept: a busy host that deschedules the
- * guest in the short window would otherwise make the clock run many times
- * too fast (and every time budget end at once). 0.3 ms in all, within 1 % of
- * a 50 ms calibration in the benchmark's guest.
+ * Without a PM timer: stalls of 20 and 120 µs. Their difference is 100 µs
+ * of the firmware's timer without the cost of calling it, which under
+ * emulation is several microseconds and would otherwise count as time. A
+ * first short stall runs the firmware's code once, so that its one-time cost
+ * under emulation (the code is translated on first use) falls in neither
+ * window. Each window is taken twice and the smaller count kept: a busy host
+ * that deschedules the guest in the short window would otherwise make the
+ * clock run many times too fast (and every time budget end at once). 0.3 ms
+ * in all, within 1 % of a 50 ms calibration in the benchmark's guest.
  */
-uint64_t kefi_time_us(void)
+static uint64_t calibrate_against_stall(void)
 {
-	for (int tries = 0; !tsc_per_us && tries < 5; tries++) {
+	uint64_t rate = 0;
+
+	for (int tries = 0; !rate && tries < 5; tries++) {
 		uint64_t shorter, longer;
 
 		ticks_across_stall(1);
 		shorter = fewest_ticks_across_stall(20);
 		longer = fewest_ticks_across_stall(120);
 		/* Still disturbed (the longer window no longer): measure again. */
-		tsc_per_us = longer > shorter ? (longer - shorter) / 100 : 0;
+		rate = longer > shorter ? (longer - shorter) / 100 : 0;
 	}
+	return rate;
+}
+
+static void calibrate(void)
+{
+	if (pm_port)
+		tsc_per_us = calibrate_against_pm_timer();
+	if (!tsc_per_us)
+		tsc_per_us = calibrate_against_stall();
 	if (!tsc_per_us)
 		tsc_per_us = 1; /* a firmware whose Stall() does not wait */
+}
+
+uint64_t kefi_time_us(void)
+{
+	if (!tsc_per_us)
+		calibrate();
 	return rdtsc() / tsc_per_us;
+}
+
+uint64_t kefi_time_start_us(void)
+{
+	if (!tsc_per_us)
+		calibrate();
+	return tsc_at_start / tsc_per_us;
 }
 
 uint64_t kefi_tsc_per_us(void)

@@ -352,9 +352,23 @@ static int find_var_text(const char *name, const char *hex, void *ctx)
 	return 0;
 }
 
-static int put_efivar(const char *name, const char *hex, void *dir)
+/* Writes each variable for bootctl and keeps the two times bootmgr set. */
+struct loader_vars {
+	const char *dir;
+	unsigned long long init_us, exec_us;
+};
+
+static int keep_loader_var(const char *name, const char *hex, void *ctx)
 {
-	return write_efivar(dir, name, hex);
+	struct loader_vars *lv = ctx;
+	struct var_text t = { .name = name };
+
+	find_var_text(name, hex, &t);
+	if (strcmp(name, "LoaderTimeInitUSec") == 0)
+		lv->init_us = strtoull(t.text, NULL, 10);
+	else if (strcmp(name, "LoaderTimeExecUSec") == 0)
+		lv->exec_us = strtoull(t.text, NULL, 10);
+	return write_efivar(lv->dir, name, hex);
 }
 
 /*
@@ -367,6 +381,7 @@ TEST(bootctl_status_shows_keel_variables)
 {
 	const char *a = "build/tests/bm-bootctl-a.img", *dir = "build/tests/bm-efivars";
 	vm_config cfg = { .name = "bm-bootctl", .disks = { { a, VM_BUS_NVME, false } } };
+	struct loader_vars lv = { .dir = dir };
 	char keys[8];
 	int n, vars;
 	vm *v;
@@ -382,10 +397,15 @@ TEST(bootctl_status_shows_keel_variables)
 	snprintf(keys, sizeof(keys), "%d", n);
 	CHECK(vm_send(v, keys) == 0);
 	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
-	vars = read_loader_vars(v, put_efivar, (void *)dir);
+	vars = read_loader_vars(v, keep_loader_var, &lv);
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
 	vm_free(v);
 	CHECK(vars >= 10);
+	/* Microseconds since the machine started: the firmware took more than
+	 * 0.1 s to reach bootmgr, and the menu was answered within a minute. */
+	printf("LoaderTimeInitUSec=%llu LoaderTimeExecUSec=%llu\n", lv.init_us, lv.exec_us);
+	CHECK(lv.init_us > 100000 && lv.init_us < 120000000);
+	CHECK(lv.exec_us > lv.init_us && lv.exec_us - lv.init_us < 60000000);
 	/* bootctl ignores EFI variables in containers; the script gives it a
 	 * private root in new mount and PID namespaces, which needs root. */
 	if (geteuid() != 0) {
