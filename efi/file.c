@@ -409,6 +409,7 @@ int kefi_image_load(void *volume, const char *path, void **image)
 	EFI_HANDLE child = NULL;
 	EFI_STATUS st;
 
+	*image = NULL;
 	if (!dp)
 		return KEFI_ENOMEM;
 	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, kefi_image_handle, dp, NULL, 0, &child);

@@ -14,6 +14,9 @@ BENCH_DIR := $(B)/bootmgr/bench
 $(BENCH_DIR)/probe.so: $(B)/fw/bootmgr/bench/probe_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
 $(BENCH_DIR)/stop.so: $(B)/fw/bootmgr/bench/stop_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
 $(BENCH_DIR)/floor.so: $(B)/fw/bootmgr/bench/floor_efi.o $(KEFI_FW_OBJS) $(PERSIST_FW_OBJS)
+# Built with everything else (make check too), so that a change that breaks
+# them shows before `make bench` is run.
+ALL_TARGETS += $(BENCH_DIR)/probe.efi $(BENCH_DIR)/stop.efi $(BENCH_DIR)/floor.efi
 
 # systemd-boot from Debian's package, unpacked under $(B)/debs (never committed).
 SDBOOT_EFI := $(B)/debs/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi
