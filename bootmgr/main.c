@@ -612,6 +612,7 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 int keel_efi_main(void)
 {
+	kefi_time_start();
 	bm = kefi_alloc(sizeof(*bm));
 	if (!bm) {
 		kefi_printf("Keel: out of firmware memory at start.\n");

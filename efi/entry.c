@@ -24,7 +24,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	ST = systab;
 	BS = systab->BootServices;
 	RT = systab->RuntimeServices;
-	kefi_time_start();
 	if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
 					 (void **)&li)))
 		PoolAllocationType = li->ImageDataType;

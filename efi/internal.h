@@ -31,10 +31,6 @@ void kefi_flush_volume(EFI_HANDLE volume);
 extern EFI_HANDLE kefi_image_handle;
 extern EFI_LOADED_IMAGE *kefi_loaded_image;
 
-/* Marks the application's start for the clock (efi_main() calls it first):
- * kefi_time_us() measures the TSC's rate from there. */
-void kefi_time_start(void);
-
 /* Converts an EFI_STATUS into a KEFI_E* code. */
 int kefi_from_status(EFI_STATUS status);
 

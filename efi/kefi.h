@@ -71,12 +71,15 @@ void kefi_free(void *p);
 
 /* ---- time --------------------------------------------------------------- */
 
-/* Microseconds since an arbitrary point (monotonic within this boot). The
- * TSC's rate is measured when time is first asked for: against the ACPI PM
- * timer since the application started, without waiting when 100 us or more
- * have passed, or else against the firmware's Stall() (0.3 ms). */
+/* Marks the application's start for the clock; call it first thing. Then
+ * the TSC's rate is measured against the ACPI PM timer over the work done
+ * until time is first asked for, without waiting if that took 100 us or
+ * more. Without it, or without a PM timer, the first reading of the clock
+ * measures the rate against the firmware's Stall() (0.3 ms). */
+void kefi_time_start(void);
+/* Microseconds since an arbitrary point (monotonic within this boot). */
 uint64_t kefi_time_us(void);
-/* kefi_time_us() as it was when the application started. */
+/* kefi_time_us() as it was at kefi_time_start() (0 if never called). */
 uint64_t kefi_time_start_us(void);
 /* The TSC ticks per microsecond that kefi_time_us() found. */
 uint64_t kefi_tsc_per_us(void);

@@ -192,7 +192,7 @@ static void print_phases(const struct contender *c)
 		printf("    %6.2f  %6.2f  %6.2f  %s\n", sum.median, sum.min, sum.max, phase_what[i]);
 	}
 	bench_summarise(c->outside, c->n_phases, &sum);
-	printf("    %6.2f  %6.2f  %6.2f  outside the phases: TSC calibration at start, StartImage "
+	printf("    %6.2f  %6.2f  %6.2f  outside the phases: the firmware starting bootmgr, StartImage "
 	       "of the entry\n", sum.median, sum.min, sum.max);
 }
 
