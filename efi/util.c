@@ -2,6 +2,8 @@
 /* Memory, strings, device paths, time, power and the watchdog. */
 #include "efi/internal.h"
 
+#include "libpersist/bytes.h"
+
 void *kefi_alloc_raw(size_t size)
 {
 	return AllocatePool(size);
@@ -168,29 +170,21 @@ static uint32_t pm_read(void)
 	return v & pm_mask;
 }
 
-static uint32_t le32_at(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64_at(const uint8_t *p)
-{
-	return le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
-}
-
 /* The FADT's PM timer port and width; false if there is no timer. */
 static bool fadt_pm_timer(const uint8_t *fadt)
 {
-	uint32_t len = le32_at(fadt + 4), flags, port;
+	uint32_t len = get_le32(fadt + 4), flags, port;
+	uint64_t x_port;
 
 	if (len < 116)
 		return false;
-	flags = le32_at(fadt + 112);
+	flags = get_le32(fadt + 112);
 	if (flags & (1u << 20)) /* HW_REDUCED_ACPI: no fixed hardware */
 		return false;
-	port = le32_at(fadt + 76); /* PM_TMR_BLK */
-	if (len >= 220 && fadt[208] == 1 && le64_at(fadt + 212) && le64_at(fadt + 212) <= 0xffff)
-		port = (uint32_t)le64_at(fadt + 212); /* X_PM_TMR_BLK, in I/O space */
+	port = get_le32(fadt + 76); /* PM_TMR_BLK */
+	x_port = len >= 220 && fadt[208] == 1 ? get_le64(fadt + 212) : 0; /* X_PM_TMR_BLK, I/O */
+	if (x_port && x_port <= 0xffff)
+		port = (uint32_t)x_port;
 	if (!port || port > 0xffff)
 		return false;
 	pm_port = (uint16_t)port;
@@ -206,24 +200,24 @@ static bool find_pm_timer(void)
 	size_t width;
 	uint32_t len;
 
-	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+	for (UINTN i = 0; i < ST->NumberOfTableEntries && !rsdp; i++)
 		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
 			rsdp = ST->ConfigurationTable[i].VendorTable;
 	if (!rsdp || CompareMem((void *)rsdp, "RSD PTR ", 8))
 		return false;
-	if (rsdp[15] >= 2 && le64_at(rsdp + 24)) {
-		sdt = (const uint8_t *)(UINTN)le64_at(rsdp + 24);
+	if (rsdp[15] >= 2 && get_le64(rsdp + 24)) {
+		sdt = (const uint8_t *)(UINTN)get_le64(rsdp + 24);
 		width = 8;
 	} else {
-		sdt = (const uint8_t *)(UINTN)le32_at(rsdp + 16);
+		sdt = (const uint8_t *)(UINTN)get_le32(rsdp + 16);
 		width = 4;
 	}
 	if (!sdt)
 		return false;
-	len = le32_at(sdt + 4);
+	len = get_le32(sdt + 4);
 	for (size_t off = 36; off + width <= len && len <= 65536; off += width) {
-		const uint8_t *t = (const uint8_t *)(UINTN)(width == 8 ? le64_at(sdt + off)
-								       : le32_at(sdt + off));
+		const uint8_t *t = (const uint8_t *)(UINTN)(width == 8 ? get_le64(sdt + off)
+								       : get_le32(sdt + off));
 		if (t && !CompareMem((void *)t, "FACP", 4))
 			return fadt_pm_timer(t);
 	}
@@ -321,24 +315,21 @@ static void calibrate(void)
 		tsc_per_us = 1; /* a firmware whose Stall() does not wait */
 }
 
-uint64_t kefi_time_us(void)
+uint64_t kefi_tsc_per_us(void)
 {
 	if (!tsc_per_us)
 		calibrate();
-	return rdtsc() / tsc_per_us;
+	return tsc_per_us;
+}
+
+uint64_t kefi_time_us(void)
+{
+	return rdtsc() / kefi_tsc_per_us();
 }
 
 uint64_t kefi_time_start_us(void)
 {
-	if (!tsc_per_us)
-		calibrate();
-	return tsc_at_start / tsc_per_us;
-}
-
-uint64_t kefi_tsc_per_us(void)
-{
-	kefi_time_us();
-	return tsc_per_us;
+	return tsc_at_start / kefi_tsc_per_us();
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (m 1..12). Shifts the
