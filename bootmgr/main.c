@@ -55,6 +55,7 @@ struct bootmgr {
 	char default_id[BM_ID_MAX];    /* from LoaderEntryDefault or loader.conf */
 	char states[BM_ENTRIES_MAX][96];
 	char notice[200];
+	char console_note[320];        /* why console-mode was not applied */
 	char cmdline[CMDLINE_MAX];     /* of the image being started */
 	char edit[CMDLINE_MAX];        /* edited in the menu */
 	int timeout_override;          /* from the BLI variables, -1 if none */
@@ -316,6 +317,96 @@ static size_t choose(bool *fallback)
 	return SIZE_MAX;
 }
 
+/* ---- the console's text mode ---- */
+
+#define TEXT_MODES_MAX 64
+
+/* loader.conf's console-mode in its own words. */
+static const char *console_setting(char *buf, size_t cap)
+{
+	switch (bm->conf.console_mode) {
+	case BM_CONSOLE_AUTO: return "auto";
+	case BM_CONSOLE_MAX: return "max";
+	case BM_CONSOLE_NUMBER:
+		kfmt_snprintf(buf, cap, "%u", bm->conf.console_mode_number);
+		return buf;
+	default: return "keep";
+	}
+}
+
+/*
+ * loader.conf's console-mode, applied once, before the menu is first drawn;
+ * a boot without a menu leaves the console as the firmware set it. A mode
+ * the console lacks, or one the firmware refuses, leaves the mode as it is
+ * and says so in the menu, on the serial port and in the log.
+ */
+static void apply_console_mode(size_t n_items)
+{
+	static bool done;
+	kefi_text_mode fw[TEXT_MODES_MAX];
+	struct bm_text_mode modes[TEXT_MODES_MAX];
+	char list[TEXT_MODES_MAX * 16], offered[TEXT_MODES_MAX * 18], number[12];
+	const char *setting;
+	size_t n, current, len = 0, olen = 0;
+	int pick, r;
+
+	if (done || bm->conf.console_mode == BM_CONSOLE_KEEP)
+		return;
+	done = true;
+	setting = console_setting(number, sizeof(number));
+	n = kefi_screen_modes(fw, TEXT_MODES_MAX, &current);
+	list[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		modes[i] = (struct bm_text_mode){ fw[i].cols, fw[i].rows };
+		if (!fw[i].cols || len >= sizeof(list) || olen >= sizeof(offered))
+			continue;
+		len += (size_t)kfmt_snprintf(list + len, sizeof(list) - len, "%s%zu:%ux%u",
+					     len ? "," : "", i, fw[i].cols, fw[i].rows);
+		olen += (size_t)kfmt_snprintf(offered + olen, sizeof(offered) - olen,
+					      "%s%zu (%ux%u)", olen ? ", " : "", i, fw[i].cols,
+					      fw[i].rows);
+	}
+	kefi_trace("KEEL-CONSOLE modes=%s current=%zu\n", list[0] ? list : "-", current);
+	/* The menu's lines: title, blank, the entries, blank, help, countdown,
+	 * and a notice with its blank line. */
+	pick = bm_console_pick(&bm->conf, modes, n, current, 80, (uint32_t)n_items + 8);
+	if (pick == BM_CONSOLE_UNCHANGED) {
+		kefi_marker("KEEL-CONSOLE setting=%s mode=%zu changed=no\n", setting, current);
+		return;
+	}
+	r = pick == BM_CONSOLE_MISSING ? KEFI_EINVAL : kefi_screen_set_mode((size_t)pick);
+	if (r == KEFI_OK) {
+		kefi_marker("KEEL-CONSOLE setting=%s mode=%d cols=%u rows=%u changed=yes\n", setting,
+			    pick, modes[pick].cols, modes[pick].rows);
+		return;
+	}
+	if (pick == BM_CONSOLE_MISSING)
+		kfmt_snprintf(bm->console_note, sizeof(bm->console_note),
+			      "console-mode %s in " LOADER_CONF ": the console has no mode %s "
+			      "(it offers %s); it stays in mode %zu. Set keep, auto, max or one of "
+			      "those numbers.", setting, setting, olen ? offered : "none", current);
+	else
+		kfmt_snprintf(bm->console_note, sizeof(bm->console_note),
+			      "console-mode %s in " LOADER_CONF ": the firmware refused mode %d "
+			      "(%s); the console stays in mode %zu. Set keep if this repeats.",
+			      setting, pick, kefi_strerror(r), current);
+	kefi_marker("KEEL-CONSOLE setting=%s status=%s detail=\"%s\"\n", setting,
+		    pick == BM_CONSOLE_MISSING ? "missing" : "failed", bm->console_note);
+	note(PERSIST_LEVEL_WARNING, "%s", bm->console_note);
+}
+
+/* The menu's notice: why this entry was chosen, and what was wrong with
+ * the console's mode; NULL if neither. */
+static const char *menu_notice(char *buf, size_t cap)
+{
+	if (!bm->console_note[0])
+		return bm->notice[0] ? bm->notice : NULL;
+	if (!bm->notice[0])
+		return bm->console_note;
+	kfmt_snprintf(buf, cap, "%s\n  %s", bm->notice, bm->console_note);
+	return buf;
+}
+
 /* ---- the status screen ---- */
 
 static int print_record(void *ctx, const struct persist_record *rec)
@@ -575,10 +666,13 @@ __attribute__((noreturn)) static void boot_loop(void)
 		if (show_menu) {
 			struct menu_item items[BM_ENTRIES_MAX];
 
+			char notice[sizeof(bm->notice) + sizeof(bm->console_note) + 4];
+
+			apply_console_mode(bm->list.entries->n);
 			flush_notes(); /* the menu may wait for a long time */
 			describe_states();
 			struct menu m = { .items = items, .n = bm->list.entries->n, .timeout_s = timeout,
-					  .notice = bm->notice[0] ? bm->notice : NULL,
+					  .notice = menu_notice(notice, sizeof(notice)),
 					  .status = show_status };
 			for (size_t i = 0; i < bm->list.entries->n; i++) {
 				items[i].id = bm->list.entries->e[i].id;

@@ -74,41 +74,29 @@ void kefi_screen_clear(void)
 	uefi_call_wrapper(ST->ConOut->ClearScreen, 1, ST->ConOut);
 }
 
-void kefi_screen_size(unsigned *cols, unsigned *rows)
+size_t kefi_screen_modes(kefi_text_mode *modes, size_t cap, size_t *current)
 {
-	UINTN c = 80, r = 25;
+	size_t n = ST->ConOut->Mode->MaxMode > 0 ? (size_t)ST->ConOut->Mode->MaxMode : 0;
 
-	if (EFI_ERROR(uefi_call_wrapper(ST->ConOut->QueryMode, 4, ST->ConOut,
-					(UINTN)ST->ConOut->Mode->Mode, &c, &r))) {
-		c = 80;
-		r = 25;
+	if (n > cap)
+		n = cap;
+	for (size_t m = 0; m < n; m++) {
+		UINTN c = 0, r = 0;
+		if (EFI_ERROR(uefi_call_wrapper(ST->ConOut->QueryMode, 4, ST->ConOut, (UINTN)m, &c,
+						&r)))
+			c = r = 0;
+		modes[m].cols = (uint32_t)c;
+		modes[m].rows = (uint32_t)r;
 	}
-	*cols = (unsigned)c;
-	*rows = (unsigned)r;
+	*current = ST->ConOut->Mode->Mode >= 0 ? (size_t)ST->ConOut->Mode->Mode : 0;
+	return n;
 }
 
-int kefi_screen_mode_max(void)
+int kefi_screen_set_mode(size_t mode)
 {
-	int best = 0;
-	UINTN best_cells = 0;
-
-	for (INT32 m = 0; m < ST->ConOut->Mode->MaxMode; m++) {
-		UINTN c, r;
-		if (!EFI_ERROR(uefi_call_wrapper(ST->ConOut->QueryMode, 4, ST->ConOut, (UINTN)m,
-						 &c, &r)) &&
-		    c * r > best_cells) {
-			best = m;
-			best_cells = c * r;
-		}
-	}
-	return best;
-}
-
-int kefi_screen_set_mode(int mode)
-{
-	if (mode < 0 || mode >= ST->ConOut->Mode->MaxMode)
+	if (ST->ConOut->Mode->MaxMode <= 0 || mode >= (size_t)ST->ConOut->Mode->MaxMode)
 		return KEFI_EINVAL;
-	if (mode == ST->ConOut->Mode->Mode)
+	if ((INT32)mode == ST->ConOut->Mode->Mode)
 		return KEFI_OK;
 	return kefi_from_status(uefi_call_wrapper(ST->ConOut->SetMode, 2, ST->ConOut, (UINTN)mode));
 }

@@ -279,12 +279,17 @@ void kefi_key_flush(void);
 
 /* Clears the console screen (the serial terminal gets the same escape). */
 void kefi_screen_clear(void);
-/* Text columns and rows of the console (80x25 if unknown). */
-void kefi_screen_size(unsigned *cols, unsigned *rows);
-/* Switches the console to text mode `mode` (firmware numbering); "max"
- * is the mode with most cells. Returns KEFI_E* on failure. */
-int kefi_screen_set_mode(int mode);
-int kefi_screen_mode_max(void);
+/* The console's text modes by the firmware's numbering: modes[i] for mode
+ * i, cols 0 where it does not offer i. Fills at most `cap`; returns how
+ * many it filled, with the mode in use in *current. */
+typedef struct {
+	uint32_t cols, rows;
+} kefi_text_mode;
+size_t kefi_screen_modes(kefi_text_mode *modes, size_t cap, size_t *current);
+/* Switches the console to text mode `mode` (firmware numbering). Returns
+ * KEFI_OK, or KEFI_EINVAL for a number beyond its modes, or the
+ * firmware's error. */
+int kefi_screen_set_mode(size_t mode);
 
 /* ---- firmware ------------------------------------------------------------ */
 

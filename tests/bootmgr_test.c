@@ -759,3 +759,74 @@ TEST(menu_edit_key_changes_the_command_line_for_one_boot)
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
 	vm_free(v);
 }
+
+/* The number of the highest mode in a "KEEL-CONSOLE modes=0:80x25,..." line,
+ * or -1. */
+static int highest_mode(const char *line)
+{
+	const char *p = strstr(line, "modes=");
+	int last = -1;
+
+	if (!p)
+		return -1;
+	for (p += 6; *p >= '0' && *p <= '9'; p++) {
+		last = atoi(p);
+		p = strchr(p, ',');
+		if (!p)
+			break;
+	}
+	return last;
+}
+
+/* loader.conf with a one-second menu and `console-mode <setting>`. */
+static int put_console_conf(const char *img, const char *setting)
+{
+	if (run("printf 'timeout 1\\nconsole-mode %s\\n' >build/tests/bm-console.conf", setting))
+		return -1;
+	return esp_put(img, "build/tests/bm-console.conf", "/loader/loader.conf");
+}
+
+/* The rest of such a boot: the menu times out and entry a boots. */
+static void menu_times_out_into_a(vm *v)
+{
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=timeout", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+}
+
+/*
+ * loader.conf's console-mode: applied before the menu is drawn (`max`: the
+ * highest mode the console offers), and a number the console lacks leaves
+ * the mode alone, says why on the serial port and in the log, and still
+ * shows the menu and boots.
+ */
+TEST(console_mode_from_loader_conf_set_before_the_menu)
+{
+	const char *a = "build/tests/bm-console-a.img";
+	vm_config cfg = { .name = "bm-console", .disks = { { a, VM_BUS_NVME, false } } };
+	char want[64];
+	int top;
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(put_console_conf(a, "max") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-CONSOLE modes=", 120) == 0);
+	top = highest_mode(vm_last_line(v));
+	CHECK(top >= 0);
+	snprintf(want, sizeof(want), "KEEL-CONSOLE setting=max mode=%d ", top);
+	CHECK(vm_expect(v, want, 30) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU shown entries=", 30) == 0);
+	menu_times_out_into_a(v);
+
+	REQUIRE(put_console_conf(a, "42") == 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-CONSOLE setting=42 status=missing", 120) == 0);
+	CHECK(strstr(vm_last_line(v), "no mode 42") && strstr(vm_last_line(v), "stays in mode"));
+	menu_times_out_into_a(v);
+	vm_free(v);
+	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1", a), 0);
+	CHECK(strstr(out, "console-mode 42") != NULL);
+}

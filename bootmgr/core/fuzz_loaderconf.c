@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzzer: the loader.conf parser and the glob matcher on its default. */
+/* Fuzzer: the loader.conf parser, the glob matcher on its default, and the
+ * console-mode choice over modes taken from the input's first bytes. */
 #include "bootmgr/core/loaderconf.h"
 
 #include <stdlib.h>
@@ -27,5 +28,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!strpbrk(c.default_pattern, "*?") && !bm_glob_match(c.default_pattern, c.default_pattern))
 		abort();
 	bm_glob_match(c.default_pattern, "debian-6.1.0-13-amd64");
+	{
+		struct bm_text_mode modes[8];
+		size_t n = size < 8 ? size : 8;
+		int pick;
+
+		for (size_t i = 0; i < n; i++)
+			modes[i] = (struct bm_text_mode){ data[i] & 1 ? 0u : 40u + data[i], 20u + i };
+		pick = bm_console_pick(&c, modes, n, n ? data[0] % (n + 1) : 0, 80, 30);
+		if (pick != BM_CONSOLE_UNCHANGED && pick != BM_CONSOLE_MISSING &&
+		    (pick < 0 || (size_t)pick >= n || !modes[pick].cols))
+			abort(); /* only a mode the console offers */
+	}
 	return 0;
 }

@@ -171,3 +171,45 @@ int bm_loader_conf_parse(const char *text, size_t len, struct bm_loader_conf *c,
 	*c = work;
 	return 0;
 }
+
+static bool fits(const struct bm_text_mode *m, uint32_t cols, uint32_t rows)
+{
+	return m->cols && m->cols >= cols && m->rows >= rows;
+}
+
+static int highest_offered(const struct bm_text_mode *modes, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		if (modes[i].cols)
+			return (int)i;
+	return BM_CONSOLE_UNCHANGED;
+}
+
+int bm_console_pick(const struct bm_loader_conf *c, const struct bm_text_mode *modes, size_t n,
+		    size_t current, uint32_t need_cols, uint32_t need_rows)
+{
+	int pick = BM_CONSOLE_UNCHANGED;
+
+	switch (c->console_mode) {
+	case BM_CONSOLE_NUMBER:
+		if (c->console_mode_number >= n || !modes[c->console_mode_number].cols)
+			return BM_CONSOLE_MISSING;
+		pick = (int)c->console_mode_number;
+		break;
+	case BM_CONSOLE_MAX:
+		pick = highest_offered(modes, n);
+		break;
+	case BM_CONSOLE_AUTO:
+		if (current < n && fits(&modes[current], need_cols, need_rows))
+			return BM_CONSOLE_UNCHANGED;
+		for (size_t i = 0; i < n && pick < 0; i++)
+			if (fits(&modes[i], need_cols, need_rows))
+				pick = (int)i;
+		if (pick < 0)
+			pick = highest_offered(modes, n);
+		break;
+	default:
+		return BM_CONSOLE_UNCHANGED;
+	}
+	return pick >= 0 && (size_t)pick == current ? BM_CONSOLE_UNCHANGED : pick;
+}

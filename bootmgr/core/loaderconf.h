@@ -27,8 +27,8 @@ enum bm_timeout_mode {
 
 enum bm_console_mode {
 	BM_CONSOLE_KEEP,    /* leave the firmware's mode (default) */
-	BM_CONSOLE_AUTO,    /* pick a good mode */
-	BM_CONSOLE_MAX,     /* the largest mode */
+	BM_CONSOLE_AUTO,    /* the firmware's mode if the menu fits, else one it fits in */
+	BM_CONSOLE_MAX,     /* the highest-numbered mode the console offers */
 	BM_CONSOLE_NUMBER,  /* mode console_mode_number */
 };
 
@@ -66,6 +66,26 @@ void bm_loader_conf_init(struct bm_loader_conf *c);
  */
 int bm_loader_conf_parse(const char *text, size_t len, struct bm_loader_conf *c,
 			 struct bm_diag *diag);
+
+/* One text mode of the console, by the firmware's numbering; cols 0: the
+ * console does not offer that number. */
+struct bm_text_mode {
+	uint32_t cols, rows;
+};
+
+#define BM_CONSOLE_UNCHANGED (-1) /* stay in the current mode */
+#define BM_CONSOLE_MISSING (-2)   /* console-mode names a mode the console lacks */
+
+/*
+ * The text mode for the menu by c->console_mode, among modes[0..n) with
+ * `current` in use: keep, the current one; a number, that mode; max, the
+ * highest-numbered mode offered (as systemd-boot); auto, the current mode if
+ * need_cols x need_rows fit in it, else the lowest-numbered mode they fit
+ * in, else as max. Returns the mode's number, BM_CONSOLE_UNCHANGED (also
+ * when that is the current mode) or BM_CONSOLE_MISSING.
+ */
+int bm_console_pick(const struct bm_loader_conf *c, const struct bm_text_mode *modes, size_t n,
+		    size_t current, uint32_t need_cols, uint32_t need_rows);
 
 /* Shell-style match of the whole string s against pattern: '*' any run of
  * bytes (also empty), '?' one byte, everything else itself. */

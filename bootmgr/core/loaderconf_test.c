@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "bootmgr/core/loaderconf.h"
+
+#include <stdio.h>
+
 #include "tests/unit.h"
 
 static struct bm_loader_conf c;
@@ -97,4 +100,48 @@ TEST(glob_match)
 	CHECK(bm_glob_match("exact", "exact"));
 	CHECK(!bm_glob_match("", "x"));
 	CHECK(bm_glob_match("a*b*c*d", "aXbYbZcQd"));
+}
+
+/* A serial console's usual modes, with number 3 not offered. */
+static const struct bm_text_mode modes[] = { { 80, 25 }, { 80, 50 }, { 100, 31 }, { 0, 0 } };
+#define N_MODES (sizeof(modes) / sizeof(modes[0]))
+
+static int pick(const char *setting, size_t current, uint32_t rows)
+{
+	char text[64];
+
+	snprintf(text, sizeof(text), "console-mode %s\n", setting);
+	if (parse(text) != 0 || d.n_notes)
+		return 99; /* matches no expectation below */
+	return bm_console_pick(&c, modes, N_MODES, current, 80, rows);
+}
+
+TEST(console_mode_keep_and_numbers)
+{
+	CHECK_EQ_INT(pick("keep", 0, 100), BM_CONSOLE_UNCHANGED);
+	CHECK_EQ_INT(pick("2", 0, 25), 2);
+	CHECK_EQ_INT(pick("2", 2, 25), BM_CONSOLE_UNCHANGED); /* already in it */
+	CHECK_EQ_INT(pick("0", 1, 25), 0);
+	CHECK_EQ_INT(pick("3", 0, 25), BM_CONSOLE_MISSING); /* a number not offered */
+	CHECK_EQ_INT(pick("7", 0, 25), BM_CONSOLE_MISSING); /* beyond the last mode */
+	CHECK_EQ_INT(bm_console_pick(&c, modes, 0, 0, 80, 25), BM_CONSOLE_MISSING);
+}
+
+TEST(console_mode_max_is_the_highest_offered_number)
+{
+	CHECK_EQ_INT(pick("max", 0, 25), 2); /* not 3, which is not offered */
+	CHECK_EQ_INT(pick("max", 2, 25), BM_CONSOLE_UNCHANGED);
+	CHECK_EQ_INT(bm_console_pick(&c, modes, 1, 0, 80, 25), BM_CONSOLE_UNCHANGED);
+	CHECK_EQ_INT(bm_console_pick(&c, modes, 0, 0, 80, 25), BM_CONSOLE_UNCHANGED);
+}
+
+TEST(console_mode_auto_keeps_a_mode_the_menu_fits_in)
+{
+	CHECK_EQ_INT(pick("auto", 0, 20), BM_CONSOLE_UNCHANGED);
+	CHECK_EQ_INT(pick("auto", 0, 30), 1);  /* the lowest number it fits in */
+	CHECK_EQ_INT(pick("auto", 2, 31), BM_CONSOLE_UNCHANGED);
+	CHECK_EQ_INT(pick("auto", 2, 40), 1);
+	CHECK_EQ_INT(pick("auto", 0, 60), 2);  /* fits nowhere: as max */
+	CHECK_EQ_INT(pick("auto", 9, 25), 0);  /* a current mode the list lacks */
+	CHECK_EQ_INT(bm_console_pick(&c, modes, 0, 0, 80, 25), BM_CONSOLE_UNCHANGED);
 }
