@@ -250,7 +250,8 @@ static void scan_vendors(struct bm_list *l, size_t vol, const struct efi_dir *ef
 	}
 }
 
-static void scan_volume(struct bm_list *l, size_t vol)
+/* others: also other systems' loaders (loader.conf's auto-entries). */
+static void scan_volume(struct bm_list *l, size_t vol, bool others)
 {
 	const kefi_volume *v = &l->volumes[vol];
 	uint64_t deadline = kefi_time_us() + DISCOVER_VOLUME_BUDGET_US;
@@ -264,6 +265,10 @@ static void scan_volume(struct bm_list *l, size_t vol)
 		scan_ukis(l, vol, deadline);
 	if (kefi_time_us() > deadline) {
 		kefi_marker("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
+		kefi_free(efi.dirs);
+		return;
+	}
+	if (!others) {
 		kefi_free(efi.dirs);
 		return;
 	}
@@ -304,7 +309,7 @@ static const char *kind_name(const struct bm_entry *e)
 	}
 }
 
-int discover(struct bm_list *l)
+int discover(struct bm_list *l, const struct bm_loader_conf *conf)
 {
 	struct bm_entry *slots;
 	int r;
@@ -335,15 +340,17 @@ int discover(struct bm_list *l)
 	for (size_t v = 0; v < l->n_volumes; v++)
 		if (l->volumes[v].self) {
 			self = v;
-			scan_volume(l, v);
+			scan_volume(l, v, conf->auto_entries);
 		}
 	for (size_t v = 0; v < l->n_volumes; v++)
 		if (v != self)
-			scan_volume(l, v);
-	if (kefi_firmware_setup_supported())
+			scan_volume(l, v, conf->auto_entries);
+	if (conf->auto_firmware && kefi_firmware_setup_supported())
 		add_builtin(l, BM_KIND_FIRMWARE);
-	add_builtin(l, BM_KIND_REBOOT);
-	add_builtin(l, BM_KIND_POWEROFF);
+	if (conf->auto_reboot)
+		add_builtin(l, BM_KIND_REBOOT);
+	if (conf->auto_poweroff)
+		add_builtin(l, BM_KIND_POWEROFF);
 	bm_entries_sort(l->entries);
 	for (uint32_t i = 0; i < l->entries->n; i++) {
 		const struct bm_entry *e = &l->entries->e[i];

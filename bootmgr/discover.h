@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "bootmgr/core/entries.h"
+#include "bootmgr/core/loaderconf.h"
 #include "efi/kefi.h"
 
 /* Time one file system may take before the rest of it is skipped. */
@@ -30,8 +31,10 @@ struct bm_list {
 };
 
 /* Finds everything (printing a KEEL-ENTRY marker per entry and a
- * KEEL-DISCOVER summary). Returns 0 or a KEFI_E* code. */
-int discover(struct bm_list *l);
+ * KEEL-DISCOVER summary). loader.conf's auto-entries leaves out other
+ * systems' loaders, auto-firmware, auto-reboot and auto-poweroff the
+ * built-in items. Returns 0 or a KEFI_E* code. */
+int discover(struct bm_list *l, const struct bm_loader_conf *conf);
 
 /* True for entries the boot counting rule applies to (Keel-aware systems:
  * Type #1 and #2 entries and the recovery environment). */

@@ -737,7 +737,7 @@ int keel_efi_main(void)
 	 * FAT driver would flush the device at every file it opens. */
 	kefi_flush_elide();
 	load_config();
-	if (discover(&bm->list) != KEFI_OK) {
+	if (discover(&bm->list, &bm->conf) != KEFI_OK) {
 		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
 		kefi_power_off();
 	}

@@ -830,3 +830,34 @@ TEST(console_mode_from_loader_conf_set_before_the_menu)
 	CHECK_EQ_INT(run(RECOVERY " log show --store %s 2>&1", a), 0);
 	CHECK(strstr(out, "console-mode 42") != NULL);
 }
+
+/*
+ * loader.conf's auto-entries, auto-firmware, auto-reboot and auto-poweroff
+ * switched off, on the discovery test's disks: their Windows, other
+ * distribution and fallback loaders and the built-in items are left out
+ * (eight entries there, two here); the systems remain, and one boots.
+ */
+TEST(loader_conf_auto_keys_leave_out_generated_entries)
+{
+	const char *a = "build/tests/bm-auto-a.img";
+	vm_config cfg = { .name = "bm-auto",
+			  .disks = { { a, VM_BUS_NVME, false },
+				     { "build/tests/bm-b.img", VM_BUS_VIRTIO, true },
+				     { "build/tests/bm-c.img", VM_BUS_SATA, true } } };
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(run("printf 'timeout 1\\nauto-entries no\\nauto-firmware no\\nauto-reboot no\\n"
+		    "auto-poweroff no\\n' >build/tests/bm-auto.conf") == 0);
+	REQUIRE(esp_put(a, "build/tests/bm-auto.conf", "/loader/loader.conf") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v && vm_boot(v) == 0);
+	CHECK(vm_expect(v, "KEEL-DISCOVER entries=", 120) == 0);
+	CHECK(strstr(vm_last_line(v), "entries=2 ") != NULL);
+	CHECK(vm_expect(v, "KEEL-MENU shown entries=2 ", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 ", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-TEST next.efi started", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+}
