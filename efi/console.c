@@ -19,6 +19,7 @@ static bool console_probed, marker_probed;
 #define TRACE_TAG '\001'
 static char *held;
 static size_t held_len;
+static size_t held_markers; /* held lines that are not trace lines */
 static bool holding;
 static bool quiet; /* released without trace: trace markers are dropped */
 
@@ -140,7 +141,7 @@ void kefi_marker_hold(void)
 	if (!held)
 		held = kefi_alloc_raw(HELD_MAX);
 	holding = held != NULL;
-	held_len = 0;
+	held_len = held_markers = 0;
 }
 
 /* Writes the held lines (the trace ones too if with_trace) in as few
@@ -156,6 +157,10 @@ void kefi_marker_release(bool with_trace)
 		return;
 	holding = false;
 	quiet = !with_trace;
+	if (!with_trace && !held_markers) { /* a quiet boot: nothing to write */
+		held_len = 0;
+		return;
+	}
 	while (i < held_len) {
 		bool keep = held[i] != TRACE_TAG || with_trace;
 		size_t end;
@@ -199,6 +204,8 @@ static void marker(bool trace, const char *fmt, va_list ap)
 	}
 	if (trace)
 		held[held_len++] = TRACE_TAG;
+	else
+		held_markers++;
 	kefi_copy(held + held_len, buf, n);
 	held_len += n;
 }
