@@ -250,37 +250,21 @@ static void scan_vendors(struct bm_list *l, size_t vol, const struct efi_dir *ef
 	}
 }
 
-/* others: also other systems' loaders (loader.conf's auto-entries). */
-static void scan_volume(struct bm_list *l, size_t vol, bool others)
+/* Other systems' loaders on volume vol, whose \EFI lists efi; `before`:
+ * the number of entries before the volume was scanned. */
+static void scan_others(struct bm_list *l, size_t vol, const struct efi_dir *efi, uint32_t before)
 {
 	const kefi_volume *v = &l->volumes[vol];
-	uint64_t deadline = kefi_time_us() + DISCOVER_VOLUME_BUDGET_US;
-	uint32_t before = l->entries->n;
-	struct efi_dir efi = { NULL, 0 };
 
-	scan_entries(l, vol, deadline);
-	if (kefi_dir_list(v->handle, "\\EFI", 64, &efi.dirs, &efi.n) != KEFI_OK)
-		efi.n = 0;
-	if (efi_dir_has(&efi, "Linux"))
-		scan_ukis(l, vol, deadline);
-	if (kefi_time_us() > deadline) {
-		kefi_marker("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
-		kefi_free(efi.dirs);
-		return;
-	}
-	if (!others) {
-		kefi_free(efi.dirs);
-		return;
-	}
 	for (size_t i = 0; i < sizeof(foreign_loaders) / sizeof(foreign_loaders[0]); i++)
-		if (efi_dir_has(&efi, foreign_loaders[i].dir))
+		if (efi_dir_has(efi, foreign_loaders[i].dir))
 			add_foreign(l, vol, foreign_loaders[i].path, foreign_loaders[i].title,
 				    foreign_loaders[i].id);
-	scan_vendors(l, vol, &efi);
+	scan_vendors(l, vol, efi);
 	/* The removable-media fallback of another disk (never Keel's own; and
 	 * not when the volume has entries: that loader is their boot manager,
 	 * whose entries are listed already). */
-	if (!v->self && l->entries->n == before && efi_dir_has(&efi, "BOOT")) {
+	if (!v->self && l->entries->n == before && efi_dir_has(efi, "BOOT")) {
 		char title[BM_TITLE_MAX], id[BM_ID_MAX], label[64];
 		kefi_volume_label(v->handle, label, sizeof(label));
 		kfmt_snprintf(title, sizeof(title), "Fallback loader on %s",
@@ -288,6 +272,24 @@ static void scan_volume(struct bm_list *l, size_t vol, bool others)
 		kfmt_snprintf(id, sizeof(id), "auto-removable-%zu", vol);
 		add_foreign(l, vol, "\\EFI\\BOOT\\BOOTX64.EFI", title, id);
 	}
+}
+
+/* others: also other systems' loaders (loader.conf's auto-entries). */
+static void scan_volume(struct bm_list *l, size_t vol, bool others)
+{
+	uint64_t deadline = kefi_time_us() + DISCOVER_VOLUME_BUDGET_US;
+	uint32_t before = l->entries->n;
+	struct efi_dir efi = { NULL, 0 };
+
+	scan_entries(l, vol, deadline);
+	if (kefi_dir_list(l->volumes[vol].handle, "\\EFI", 64, &efi.dirs, &efi.n) != KEFI_OK)
+		efi.n = 0;
+	if (efi_dir_has(&efi, "Linux"))
+		scan_ukis(l, vol, deadline);
+	if (kefi_time_us() > deadline)
+		kefi_marker("KEEL-DISCOVER-SKIP fs=%zu reason=\"over its time budget\"\n", vol);
+	else if (others)
+		scan_others(l, vol, &efi, before);
 	kefi_free(efi.dirs);
 }
 
