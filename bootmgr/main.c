@@ -55,6 +55,7 @@ struct bootmgr {
 	char default_id[BM_ID_MAX];    /* from LoaderEntryDefault or loader.conf */
 	char states[BM_ENTRIES_MAX][96];
 	char notice[200];
+	char fallback_why[160];        /* why the choice fell back, for the menu */
 	char console_note[320];        /* why console-mode was not applied */
 	char cmdline[CMDLINE_MAX];     /* of the image being started */
 	char edit[CMDLINE_MAX];        /* edited in the menu */
@@ -239,8 +240,9 @@ static void load_requests(void)
 		    bm->conf.default_pattern);
 }
 
-/* The state shown beside each entry. */
-static void describe_states(void)
+/* The state shown beside each entry; fell_to: the entry the automatic
+ * choice fell back to (SIZE_MAX: none), which also says why. */
+static void describe_states(size_t fell_to)
 {
 	const struct persist_boot_state *st = bm->store ? persist_boot_state(bm->store) : NULL;
 
@@ -266,6 +268,11 @@ static void describe_states(void)
 			kfmt_snprintf(s, cap, "boot counter %u left", it->tries_left);
 		if (it->kind == BM_KIND_RECOVERY && !s[0])
 			bm_strlcpy(s, cap, "recovery");
+		if (i == fell_to) {
+			size_t n = bm_strlen(s);
+			kfmt_snprintf(s + n, cap - n, "%sfell back here because %s", n ? "; " : "",
+				      bm->fallback_why);
+		}
 	}
 }
 
@@ -307,6 +314,7 @@ static size_t choose(bool *fallback)
 	if (c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
 	    c.reason == PERSIST_CHOSE_RECOVERY || c.oneshot_skip != PERSIST_SKIP_NONE) {
 		persist_choice_describe(bm->store, &c, ids, bm->notice, sizeof(bm->notice));
+		persist_choice_reason(bm->store, &c, bm->fallback_why, sizeof(bm->fallback_why));
 		*fallback = c.reason != PERSIST_CHOSE_ONESHOT && c.reason != PERSIST_CHOSE_DEFAULT;
 	}
 	if (c.index >= 0)
@@ -670,7 +678,7 @@ __attribute__((noreturn)) static void boot_loop(void)
 
 			apply_console_mode(bm->list.entries->n);
 			flush_notes(); /* the menu may wait for a long time */
-			describe_states();
+			describe_states(fallback ? pick : SIZE_MAX);
 			struct menu m = { .items = items, .n = bm->list.entries->n, .timeout_s = timeout,
 					  .notice = menu_notice(notice, sizeof(notice)),
 					  .status = show_status };

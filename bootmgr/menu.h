@@ -20,7 +20,9 @@
 struct menu_item {
 	const char *id;
 	const char *title;
-	const char *state;      /* "tries left 2/3", "bad", "last-known-good", … or "" */
+	/* "tries left 2/3", "bad: …", "last-known-good", "fell back here
+	 * because …", … or "" */
+	const char *state;
 	bool editable;          /* has a command line `e` may change */
 };
 

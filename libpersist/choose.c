@@ -117,16 +117,20 @@ int persist_boot_choose(const struct persist_store *s, const char *const *ids, s
 	return persist_boot_choose_among(s, ids, NULL, n, default_id, out);
 }
 
+/* "what 'id' is bad (N failed attempts)" or "what 'id' is missing", after
+ * a "; " if something came before it. */
 static void why_not(struct sbuf *b, const struct persist_store *s, const char *what,
 		    const char *id, int skip)
 {
 	const struct persist_entry *e = persist_boot_find(s, id);
 
+	if (b->total)
+		sb_str(b, "; ");
 	sb_str(b, what);
 	sb_str(b, " '");
 	sb_str(b, id);
 	if (skip == PERSIST_SKIP_MISSING) {
-		sb_str(b, "' is missing; ");
+		sb_str(b, "' is missing");
 		return;
 	}
 	sb_str(b, "' is bad");
@@ -135,7 +139,32 @@ static void why_not(struct sbuf *b, const struct persist_store *s, const char *w
 		sb_u64(b, e->failed);
 		sb_str(b, " failed attempts)");
 	}
-	sb_str(b, "; ");
+}
+
+static int reason(struct sbuf *b, const struct persist_store *s, const struct persist_choice *c)
+{
+	if (!s || !c || c->reason < 0 || c->reason > PERSIST_CHOSE_RECOVERY)
+		return PERSIST_E_INVAL;
+	if (c->oneshot_skip)
+		why_not(b, s, "one-shot", c->oneshot_id, c->oneshot_skip);
+	if (c->default_skip)
+		why_not(b, s, "default", c->default_id, c->default_skip);
+	if (c->lkg_skip)
+		why_not(b, s, "last-known-good", c->lkg_id, c->lkg_skip);
+	if (c->reason == PERSIST_CHOSE_RECOVERY)
+		sb_str(b, b->total ? "; no bootable entry left" : "no bootable entry left");
+	return 0;
+}
+
+int persist_choice_reason(const struct persist_store *s, const struct persist_choice *c, char *out,
+			  size_t outlen)
+{
+	struct sbuf b;
+	int r;
+
+	sb_init(&b, out, outlen);
+	r = reason(&b, s, c);
+	return r ? r : sb_finish(&b);
 }
 
 int persist_choice_describe(const struct persist_store *s, const struct persist_choice *c,
@@ -144,19 +173,17 @@ int persist_choice_describe(const struct persist_store *s, const struct persist_
 	static const char *const verb[] = {
 		"booting one-shot entry", "booting default entry",
 		"falling back to last-known-good", "falling back to older golden entry",
-		"no bootable entry left; falling back to Recovery",
+		"falling back to Recovery",
 	};
 	struct sbuf b;
+	int r;
 
-	if (!s || !c || c->reason < 0 || c->reason > PERSIST_CHOSE_RECOVERY)
-		return PERSIST_E_INVAL;
 	sb_init(&b, out, outlen);
-	if (c->oneshot_skip)
-		why_not(&b, s, "one-shot", c->oneshot_id, c->oneshot_skip);
-	if (c->default_skip)
-		why_not(&b, s, "default", c->default_id, c->default_skip);
-	if (c->lkg_skip)
-		why_not(&b, s, "last-known-good", c->lkg_id, c->lkg_skip);
+	r = reason(&b, s, c);
+	if (r)
+		return r;
+	if (b.total)
+		sb_str(&b, "; ");
 	sb_str(&b, verb[c->reason]);
 	if (c->index >= 0 && ids) {
 		sb_str(&b, " '");

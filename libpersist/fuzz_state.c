@@ -39,6 +39,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (persist_boot_choose(&s, ids, n, n & 1 ? "b" : NULL, &c))
 			abort();
 		persist_choice_describe(&s, &c, ids, why, sizeof(why));
+		if (persist_choice_reason(&s, &c, why, sizeof(why)) < 0)
+			abort(); /* a choice made is always explained */
 	}
 	return 0;
 }

@@ -491,9 +491,15 @@ int persist_boot_choose(const struct persist_store *s, const char *const *ids, s
 int persist_boot_choose_among(const struct persist_store *s, const char *const *ids,
 			      const bool *bad, size_t n, const char *default_id,
 			      struct persist_choice *out);
-/* Writes a one-line English explanation of a choice ("default 'a' is bad
- * (3 failed attempts); booting last-known-good 'b'"). Returns the length it
- * needs like snprintf. */
+/* Writes why a choice passed over the one-shot, default or last-known-good
+ * entry ("default 'a' is bad (3 failed attempts)"; "no bootable entry
+ * left" when it falls back to Recovery); empty when nothing was passed
+ * over. Returns the length it needs like snprintf. */
+int persist_choice_reason(const struct persist_store *s, const struct persist_choice *c, char *out,
+			  size_t outlen);
+/* Writes a one-line English explanation of a choice: its reason, then what
+ * boots ("default 'a' is bad (3 failed attempts); falling back to
+ * last-known-good 'b'"). Returns the length it needs like snprintf. */
 int persist_choice_describe(const struct persist_store *s, const struct persist_choice *c,
 			    const char *const *ids, char *out, size_t outlen);
 const char *persist_stage_name(int stage);

@@ -632,6 +632,8 @@ TEST(choose_follows_the_fallback_order)
 	CHECK(c.index == 1 && c.reason == PERSIST_CHOSE_LKG && c.default_skip == PERSIST_SKIP_BAD);
 	persist_choice_describe(&st, &c, ids, why, sizeof(why));
 	CHECK_EQ_STR(why, "default 'new' is bad (3 failed attempts); falling back to last-known-good 'old'");
+	CHECK_EQ_INT(persist_choice_reason(&st, &c, why, sizeof(why)), 40);
+	CHECK_EQ_STR(why, "default 'new' is bad (3 failed attempts)");
 	/* LKG missing from disk: the older golden entry. */
 	CHECK_EQ_INT(persist_boot_choose(&st, (const char *const[]){ "new", "older" }, 2, NULL, &c), 0);
 	CHECK(c.index == 1 && c.reason == PERSIST_CHOSE_GOLDEN && c.lkg_skip == PERSIST_SKIP_MISSING);
@@ -639,7 +641,11 @@ TEST(choose_follows_the_fallback_order)
 	CHECK_EQ_INT(persist_boot_choose(&st, ids, 1, NULL, &c), 0);
 	CHECK(c.index == -1 && c.reason == PERSIST_CHOSE_RECOVERY);
 	persist_choice_describe(&st, &c, ids, why, sizeof(why));
-	CHECK(strstr(why, "falling back to Recovery") != NULL);
+	CHECK_EQ_STR(why, "default 'new' is bad (3 failed attempts); last-known-good 'old' is "
+			  "missing; no bootable entry left; falling back to Recovery");
+	persist_choice_reason(&st, &c, why, sizeof(why));
+	CHECK_EQ_STR(why, "default 'new' is bad (3 failed attempts); last-known-good 'old' is "
+			  "missing; no bootable entry left");
 	/* A bad one-shot is not used either; a good one is, once. */
 	CHECK_EQ_INT(persist_boot_set_oneshot(&st, "new"), 0);
 	persist_boot_choose(&st, ids, 3, NULL, &c);

@@ -188,7 +188,8 @@ TEST(discovery_menu_lists_everything_once_and_boots_each_by_keys)
  * Boot counting with a hidden menu and no key pressed: 'old' becomes
  * last-known-good; the newer default 'new' never reaches golden and is
  * started exactly 3 times; the 4th boot falls back to 'old' by itself; a
- * pinned default or a one-shot does not bring the bad entry back; a missing
+ * pinned default or a one-shot does not bring the bad entry back; with the
+ * menu shown, 'old' says it was fallen back to and why; a missing
  * image counts
  * as failed and the next candidate boots in the same power-on; a persist
  * partition of random bytes still boots and says why, and once the store is
@@ -239,6 +240,17 @@ TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
 	REQUIRE(run("printf 'timeout 0\\ndefault new\\n' >build/tests/bm-pinned.conf") == 0);
 	REQUIRE(esp_put(f, "build/tests/bm-pinned.conf", "/loader/loader.conf") == 0);
 	CHECK(boot_expect_entry(v, "old", "entry-old") == 0);
+	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
+
+	/* With the menu shown, the entry fallen back to says why. */
+	REQUIRE(run("printf 'timeout 1\\n' >build/tests/bm-menu.conf") == 0);
+	REQUIRE(esp_put(f, "build/tests/bm-menu.conf", "/loader/loader.conf") == 0);
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(menu_number(v, "old") >= 1);
+	CHECK(strstr(vm_last_line(v), "state=\"last-known-good; fell back here because default "
+				      "'new' is bad (3 failed attempts)\"") != NULL);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=old", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 60), VM_EXIT_POWEROFF);
 	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
 
 	/* Nor does asking for it once (one-shot) from the running system. */
