@@ -623,8 +623,11 @@ static bool want_menu(int *timeout)
 	}
 	if (mode == BM_TIMEOUT_MENU_DISABLED)
 		return false;
-	if (bm->conf.menu == BM_MENU_HIDDEN || mode == BM_TIMEOUT_MENU_HIDDEN || *timeout == 0)
-		return kefi_key_read(0) != 0; /* a key pressed during the hidden menu */
+	if (bm->conf.menu == BM_MENU_HIDDEN || mode == BM_TIMEOUT_MENU_HIDDEN || *timeout == 0) {
+		if (!kefi_key_read(0))
+			return false;
+		*timeout = -1; /* shown by a key pressed while hidden: it waits for the user */
+	}
 	return true;
 }
 

@@ -46,13 +46,31 @@ static char *render(uint64_t v, unsigned base, bool upper, char *end)
 	return p;
 }
 
-static void put_number(struct out *o, uint64_t v, bool negative, unsigned base, bool upper,
-		       unsigned width, bool left, char pad)
-{
-	char tmp[24];
-	char *end = tmp + sizeof(tmp);
-	char *p = render(v, base, upper, end);
+/* One conversion's flags, width and precision (-1: none). */
+struct spec {
+	unsigned width;
+	int prec;
+	bool left;
+	char pad;
+	int lmod;
+};
 
+#define PREC_MAX 64 /* a longer precision for a number is cut to it */
+
+static void put_number(struct out *o, uint64_t v, bool negative, unsigned base, bool upper,
+		       const struct spec *sp)
+{
+	char tmp[24 + PREC_MAX];
+	char *end = tmp + sizeof(tmp);
+	char *p = sp->prec == 0 && v == 0 ? end : render(v, base, upper, end);
+	unsigned width = sp->width;
+	char pad = sp->pad;
+
+	if (sp->prec >= 0) { /* at least prec digits; the '0' flag is ignored */
+		while (end - p < (sp->prec < PREC_MAX ? sp->prec : PREC_MAX))
+			*--p = '0';
+		pad = ' ';
+	}
 	if (negative) {
 		/* Zero padding goes between the sign and the digits: "-0042". */
 		if (pad == '0') {
@@ -62,7 +80,7 @@ static void put_number(struct out *o, uint64_t v, bool negative, unsigned base, 
 			*--p = '-';
 		}
 	}
-	put_padded(o, p, (size_t)(end - p), width, left, pad);
+	put_padded(o, p, (size_t)(end - p), width, sp->left, pad);
 }
 
 /* Reads a signed or unsigned argument of the given length modifier. */
@@ -105,32 +123,31 @@ static int parse_length(const char **f)
 	return lmod;
 }
 
-static void convert(struct out *o, char conv, int lmod, unsigned width, bool left, char pad,
-		    va_list *ap)
+static void convert(struct out *o, char conv, const struct spec *sp, va_list *ap)
 {
 	switch (conv) {
 	case 'd':
 	case 'i': {
-		int64_t v = arg_signed(ap, lmod);
+		int64_t v = arg_signed(ap, sp->lmod);
 		uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-		put_number(o, mag, v < 0, 10, false, width, left, pad);
+		put_number(o, mag, v < 0, 10, false, sp);
 		break;
 	}
 	case 'u':
-		put_number(o, arg_unsigned(ap, lmod), false, 10, false, width, left, pad);
+		put_number(o, arg_unsigned(ap, sp->lmod), false, 10, false, sp);
 		break;
 	case 'x':
 	case 'X':
-		put_number(o, arg_unsigned(ap, lmod), false, 16, conv == 'X', width, left, pad);
+		put_number(o, arg_unsigned(ap, sp->lmod), false, 16, conv == 'X', sp);
 		break;
 	case 'p':
 		put(o, '0');
 		put(o, 'x');
-		put_number(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, width, left, pad);
+		put_number(o, (uintptr_t)va_arg(*ap, void *), false, 16, false, sp);
 		break;
 	case 'c': {
 		char c = (char)va_arg(*ap, int);
-		put_padded(o, &c, 1, width, left, ' ');
+		put_padded(o, &c, 1, sp->width, sp->left, ' ');
 		break;
 	}
 	case 's': {
@@ -138,9 +155,10 @@ static void convert(struct out *o, char conv, int lmod, unsigned width, bool lef
 		size_t n = 0;
 		if (!s)
 			s = "(null)";
-		while (s[n])
+		/* A precision bounds what is read: the text need not end in NUL. */
+		while ((sp->prec < 0 || n < (size_t)sp->prec) && s[n])
 			n++;
-		put_padded(o, s, n, width, left, ' ');
+		put_padded(o, s, n, sp->width, sp->left, ' ');
 		break;
 	}
 	case '%':
@@ -154,6 +172,20 @@ static void convert(struct out *o, char conv, int lmod, unsigned width, bool lef
 	}
 }
 
+/* A width or precision: digits, or '*' for an int argument. */
+static int parse_count(const char **f, va_list *ap)
+{
+	int n = 0;
+
+	if (**f == '*') {
+		(*f)++;
+		return va_arg(*ap, int);
+	}
+	while (**f >= '0' && **f <= '9' && n < 1000)
+		n = n * 10 + (*(*f)++ - '0');
+	return n;
+}
+
 int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct out o = { buf, size, 0 };
@@ -161,10 +193,8 @@ int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	while (*fmt) {
-		bool left = false;
-		char pad = ' ';
-		unsigned width = 0;
-		int lmod;
+		struct spec sp = { 0, -1, false, ' ', 0 };
+		int width;
 
 		if (*fmt != '%') {
 			put(&o, *fmt++);
@@ -173,16 +203,24 @@ int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		fmt++;
 		for (; *fmt == '-' || *fmt == '0'; fmt++) {
 			if (*fmt == '-')
-				left = true;
+				sp.left = true;
 			else
-				pad = '0';
+				sp.pad = '0';
 		}
-		if (left)
-			pad = ' ';
-		while (*fmt >= '0' && *fmt <= '9' && width < 1000)
-			width = width * 10 + (unsigned)(*fmt++ - '0');
-		lmod = parse_length(&fmt);
-		convert(&o, *fmt, lmod, width, left, pad, &args);
+		width = parse_count(&fmt, &args);
+		if (width < 0) /* a negative '*' width means '-' */
+			sp.left = true;
+		sp.width = width < 0 ? (unsigned)-(width + 1) + 1u : (unsigned)width;
+		if (sp.width > 1000)
+			sp.width = 1000;
+		if (sp.left)
+			sp.pad = ' ';
+		if (*fmt == '.') {
+			fmt++;
+			sp.prec = parse_count(&fmt, &args); /* negative: as if none */
+		}
+		sp.lmod = parse_length(&fmt);
+		convert(&o, *fmt, &sp, &args);
 		if (*fmt)
 			fmt++;
 	}

@@ -3,8 +3,9 @@
  * kfmt — a small printf-compatible formatter for the firmware side.
  *
  * Portable C (only compiler-provided headers), so it is unit-tested on the
- * host. Supports the flags '-' and '0', a width, the length modifiers
- * h, hh, l, ll, z, and the conversions d i u x X c s p %.
+ * host. Supports the flags '-' and '0', a width and a precision (digits or
+ * '*'), the length modifiers h, hh, l, ll, z, and the conversions
+ * d i u x X c s p %.
  * Unknown conversions are copied through so mistakes stay visible.
  */
 #ifndef KEEL_EFI_KFMT_H

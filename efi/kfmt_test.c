@@ -6,6 +6,8 @@
 
 static char buf[128];
 
+static void format_unchecked(const char *fmt, ...);
+
 TEST(kfmt_plain_and_strings)
 {
 	kfmt_snprintf(buf, sizeof(buf), "a %s b %-5s| %5s|", "x", "yz", "w");
@@ -27,6 +29,21 @@ TEST(kfmt_integers)
 	CHECK_EQ_STR(buf, "-9223372036854775808 18446744073709551615 12");
 	kfmt_snprintf(buf, sizeof(buf), "%hhu %hd %c%%", (unsigned char)255, (short)-5, 'Z');
 	CHECK_EQ_STR(buf, "255 -5 Z%");
+}
+
+TEST(kfmt_precision_and_star)
+{
+	const char unterminated[3] = { 'a', 'b', 'c' }; /* read no further than asked */
+
+	kfmt_snprintf(buf, sizeof(buf), "%.3s|%.*s|%5.2s|%-5.2s|%.*s|", "abcdef", 2, "xyz", "abc",
+		      "abc", 3, unterminated);
+	CHECK_EQ_STR(buf, "abc|xy|   ab|ab   |abc|");
+	kfmt_snprintf(buf, sizeof(buf), "%.3d|%.0d|%8.3x|%.2d", 7, 0, 0x1fu, -5);
+	CHECK_EQ_STR(buf, "007||     01f|-05");
+	format_unchecked("%05.3d", 42); /* '0' gives way to a precision */
+	CHECK_EQ_STR(buf, "  042");
+	kfmt_snprintf(buf, sizeof(buf), "%*d|%-*d|%*d|%.*s|", 4, 7, 4, 7, -4, 7, -1, "whole");
+	CHECK_EQ_STR(buf, "   7|7   |7   |whole|");
 }
 
 TEST(kfmt_truncates_and_reports_length)

@@ -77,3 +77,7 @@ $(B)/%.efi: $(B)/%.so
 $(B)/efi/kfmt_test: $(B)/efi/kfmt_test.o $(B)/efi/kfmt.o $(UNIT_MAIN)
 	$(CC) $(HOST_LDFLAGS) $^ -o $@
 UNIT_TESTS += $(B)/efi/kfmt_test
+# The same under ASan + UBSan (a precision bounds what %s reads).
+$(B)/asan/efi/kfmt_test: $(B)/asan/efi/kfmt_test.o $(B)/asan/efi/kfmt.o $(B)/asan/tests/unit.o
+	$(CC) $(HOST_LDFLAGS) $(ASAN_FLAGS) $^ -o $@
+ASAN_TESTS += $(B)/asan/efi/kfmt_test

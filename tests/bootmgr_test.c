@@ -873,3 +873,45 @@ TEST(loader_conf_auto_keys_leave_out_generated_entries)
 	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
 	vm_free(v);
 }
+
+/*
+ * A key pressed while the menu is hidden (`timeout 0`) shows it, and waits;
+ * `s` there opens the status screen, which lists the last boot attempts and
+ * the newest records of the persistent log; any key returns to the menu.
+ */
+TEST(hidden_menu_shows_on_a_key_and_status_screen_lists_attempts)
+{
+	const char *a = "build/tests/bm-hidden-a.img";
+	vm_config cfg = { .name = "bm-hidden", .disks = { { a, VM_BUS_NVME, false } } };
+	vm *v;
+
+	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
+	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
+	REQUIRE(run("printf 'timeout 0\\n' >build/tests/bm-hidden.conf") == 0);
+	REQUIRE(esp_put(a, "build/tests/bm-hidden.conf", "/loader/loader.conf") == 0);
+	v = vm_new(&cfg);
+	REQUIRE(v);
+	/* No key: the entry boots at once (the attempt the status shows). */
+	CHECK(boot_expect_entry(v, "a", "keel.boot_id=1 ") == 0);
+
+	/* A key as the firmware starts bootmgr: the menu, waiting. */
+	REQUIRE(vm_boot(v) == 0);
+	CHECK(vm_expect(v, "BdsDxe: starting Boot", 120) == 0);
+	CHECK(vm_send(v, "x") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU shown entries=", 30) == 0);
+	CHECK(strstr(vm_last_line(v), " timeout=-1") != NULL);
+	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);
+	CHECK(vm_send(v, "s") == 0);
+	CHECK(vm_expect(v, "KEEL-STATUS begin", 30) == 0);
+	CHECK(vm_expect(v, "boot 1  a ", 30) == 0);
+	CHECK(vm_expect(v, "Newest log records:", 30) == 0);
+	CHECK(vm_expect(v, "booting 'a' (default), boot id 1", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-STATUS end", 30) == 0);
+	CHECK(vm_send(v, "x") == 0);
+	CHECK(vm_expect(v, "Up/Down, 1-9, Enter", 30) == 0);
+	CHECK(vm_send(v, "\r") == 0);
+	CHECK(vm_expect(v, "KEEL-MENU chosen n=1 id=a by=key", 30) == 0);
+	CHECK(vm_expect(v, "KEEL-BOOT status=starting id=a boot_id=2 ", 60) == 0);
+	CHECK_EQ_INT(vm_wait_exit(v, 30), VM_EXIT_POWEROFF);
+	vm_free(v);
+}
