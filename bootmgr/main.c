@@ -353,9 +353,9 @@ static void apply_console_mode(size_t n_items)
 	static bool done;
 	kefi_text_mode fw[TEXT_MODES_MAX];
 	struct bm_text_mode modes[TEXT_MODES_MAX];
-	char list[TEXT_MODES_MAX * 16], offered[TEXT_MODES_MAX * 18], number[12];
+	char offered[TEXT_MODES_MAX * 18], number[12];
 	const char *setting;
-	size_t n, current, len = 0, olen = 0;
+	size_t n, current, len = 0;
 	int pick, r;
 
 	if (done || bm->conf.console_mode == BM_CONSOLE_KEEP)
@@ -363,18 +363,15 @@ static void apply_console_mode(size_t n_items)
 	done = true;
 	setting = console_setting(number, sizeof(number));
 	n = kefi_screen_modes(fw, TEXT_MODES_MAX, &current);
-	list[0] = '\0';
+	offered[0] = '\0';
 	for (size_t i = 0; i < n; i++) {
 		modes[i] = (struct bm_text_mode){ fw[i].cols, fw[i].rows };
-		if (!fw[i].cols || len >= sizeof(list) || olen >= sizeof(offered))
-			continue;
-		len += (size_t)kfmt_snprintf(list + len, sizeof(list) - len, "%s%zu:%ux%u",
-					     len ? "," : "", i, fw[i].cols, fw[i].rows);
-		olen += (size_t)kfmt_snprintf(offered + olen, sizeof(offered) - olen,
-					      "%s%zu (%ux%u)", olen ? ", " : "", i, fw[i].cols,
-					      fw[i].rows);
+		if (fw[i].cols && len < sizeof(offered))
+			len += (size_t)kfmt_snprintf(offered + len, sizeof(offered) - len,
+						     "%s%zu (%ux%u)", len ? ", " : "", i,
+						     fw[i].cols, fw[i].rows);
 	}
-	kefi_trace("KEEL-CONSOLE modes=%s current=%zu\n", list[0] ? list : "-", current);
+	kefi_trace("KEEL-CONSOLE modes=\"%s\" current=%zu\n", offered, current);
 	/* The menu's lines: title, blank, the entries, blank, help, countdown,
 	 * and a notice with its blank line. */
 	pick = bm_console_pick(&bm->conf, modes, n, current, 80, (uint32_t)n_items + 8);
@@ -392,7 +389,7 @@ static void apply_console_mode(size_t n_items)
 		kfmt_snprintf(bm->console_note, sizeof(bm->console_note),
 			      "console-mode %s in " LOADER_CONF ": the console has no mode %s "
 			      "(it offers %s); it stays in mode %zu. Set keep, auto, max or one of "
-			      "those numbers.", setting, setting, olen ? offered : "none", current);
+			      "those numbers.", setting, setting, len ? offered : "none", current);
 	else
 		kfmt_snprintf(bm->console_note, sizeof(bm->console_note),
 			      "console-mode %s in " LOADER_CONF ": the firmware refused mode %d "

@@ -210,7 +210,7 @@ int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		width = parse_count(&fmt, &args);
 		if (width < 0) /* a negative '*' width means '-' */
 			sp.left = true;
-		sp.width = width < 0 ? (unsigned)-(width + 1) + 1u : (unsigned)width;
+		sp.width = width < 0 ? 0u - (unsigned)width : (unsigned)width;
 		if (sp.width > 1000)
 			sp.width = 1000;
 		if (sp.left)

@@ -772,18 +772,16 @@ TEST(menu_edit_key_changes_the_command_line_for_one_boot)
 	vm_free(v);
 }
 
-/* The number of the highest mode in a "KEEL-CONSOLE modes=0:80x25,..." line,
- * or -1. */
+/* The number of the highest mode in a
+ * `KEEL-CONSOLE modes="0 (80x25), 1 (80x50)"` line, or -1. */
 static int highest_mode(const char *line)
 {
-	const char *p = strstr(line, "modes=");
+	const char *p = strstr(line, "modes=\"");
 	int last = -1;
 
-	if (!p)
-		return -1;
-	for (p += 6; *p >= '0' && *p <= '9'; p++) {
+	for (p = p ? p + 7 : NULL; p && *p >= '0' && *p <= '9'; p += 2) {
 		last = atoi(p);
-		p = strchr(p, ',');
+		p = strstr(p, ", ");
 		if (!p)
 			break;
 	}
