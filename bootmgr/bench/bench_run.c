@@ -370,9 +370,19 @@ static void print_table(struct contender *keel, struct contender *sd, struct con
 			printf(", systemd-boot %.2f ms", s.median - f.median);
 		printf("\n");
 	}
-	if (have_k)
+	if (have_k) {
+		bench_split sp;
+
+		bench_split_at(keel->ms, keel->n, GOAL_MS, &sp);
 		printf("  time goal <= %.0f ms:    %s (Keel median %.2f ms)\n", GOAL_MS,
 		       k.median <= GOAL_MS ? "goal met" : "goal missed", k.median);
+		printf("    single boots: %zu of %zu within it", sp.within, keel->n);
+		if (sp.over == 1)
+			printf(", 1 over it (%.2f ms)", sp.over_min);
+		else if (sp.over)
+			printf(", %zu over it (%.2f-%.2f ms)", sp.over, sp.over_min, sp.over_max);
+		printf("\n");
+	}
 	printf("  size goal <= %.0f KiB:  %s (bootmgr.efi %.1f KiB)\n", GOAL_SIZE_KIB,
 	       size >= 0 && kib(size) <= GOAL_SIZE_KIB ? "goal met" : "goal missed", kib(size));
 	printf("  Keel's measured path includes the durable attempt record: its disk has a "

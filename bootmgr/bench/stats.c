@@ -76,3 +76,19 @@ int bench_summarise(const double *ms, size_t n, bench_summary *out)
 	out->median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	return 0;
 }
+
+void bench_split_at(const double *ms, size_t n, double limit, bench_split *out)
+{
+	*out = (bench_split){ 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (ms[i] <= limit) {
+			out->within++;
+			continue;
+		}
+		if (!out->over || ms[i] < out->over_min)
+			out->over_min = ms[i];
+		if (!out->over || ms[i] > out->over_max)
+			out->over_max = ms[i];
+		out->over++;
+	}
+}

@@ -38,4 +38,13 @@ typedef struct bench_summary {
 #define BENCH_MAX_SAMPLES 1000
 int bench_summarise(const double *ms, size_t n, bench_summary *out);
 
+/* How many of ms[0..n) are at most `limit`, how many are over it and the
+ * range of those (0 and 0 when none is). The host's state moves single
+ * boots between two groups, and the median follows the mix. */
+typedef struct bench_split {
+	size_t within, over;
+	double over_min, over_max;
+} bench_split;
+void bench_split_at(const double *ms, size_t n, double limit, bench_split *out);
+
 #endif

@@ -66,3 +66,21 @@ TEST(summary_of_odd_and_even_counts)
 	CHECK(near(sum.median, 2.5) && near(sum.min, 1) && near(sum.max, 4));
 	CHECK(bench_summarise(odd, 0, &sum) == -1);
 }
+
+TEST(split_at_a_limit_counts_both_sides)
+{
+	const double ms[] = { 16.9, 23.2, 20.0, 14.1, 25.4, 21.8 };
+	bench_split sp;
+
+	bench_split_at(ms, 6, 20.0, &sp);
+	CHECK(sp.within == 3 && sp.over == 3); /* 20.0 itself is within */
+	CHECK(near(sp.over_min, 21.8) && near(sp.over_max, 25.4));
+	bench_split_at(ms, 6, 30.0, &sp);
+	CHECK(sp.within == 6 && sp.over == 0);
+	CHECK(near(sp.over_min, 0) && near(sp.over_max, 0));
+	bench_split_at(ms, 6, 10.0, &sp);
+	CHECK(sp.within == 0 && sp.over == 6);
+	CHECK(near(sp.over_min, 14.1) && near(sp.over_max, 25.4));
+	bench_split_at(ms, 0, 20.0, &sp);
+	CHECK(sp.within == 0 && sp.over == 0);
+}
