@@ -85,6 +85,8 @@ size_t menu_run(struct menu *m, const char *(*current)(void *ctx, size_t index),
 	draw(m, countdown);
 	announce(m);
 	for (;;) {
+		size_t was_selected = m->selected;
+		bool redraw = countdown >= 0; /* its line goes */
 		int k;
 
 		kefi_watchdog_arm(MENU_WATCHDOG_S);
@@ -119,6 +121,7 @@ size_t menu_run(struct menu *m, const char *(*current)(void *ctx, size_t index),
 				*edited = true;
 				return chosen(m, "edit");
 			}
+			redraw = true;
 		} else if (k == 's' && m->status) {
 			kefi_screen_clear();
 			m->status(m->ctx);
@@ -126,7 +129,11 @@ size_t menu_run(struct menu *m, const char *(*current)(void *ctx, size_t index),
 			kefi_marker("KEEL-STATUS end\n");
 			kefi_watchdog_arm(MENU_WATCHDOG_S);
 			kefi_key_read(UINT64_MAX);
+			redraw = true;
 		}
-		draw(m, countdown);
+		/* A key that changes nothing (a held one, say) leaves the screen
+		 * as it is: no flicker, and the serial line is not flooded. */
+		if (redraw || m->selected != was_selected)
+			draw(m, countdown);
 	}
 }

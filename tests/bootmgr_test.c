@@ -892,10 +892,14 @@ TEST(hidden_menu_shows_on_a_key_and_status_screen_lists_attempts)
 	/* No key: the entry boots at once (the attempt the status shows). */
 	CHECK(boot_expect_entry(v, "a", "keel.boot_id=1 ") == 0);
 
-	/* A key as the firmware starts bootmgr: the menu, waiting. */
+	/* A key held down while the firmware starts, as a person does to get
+	 * the menu: the menu, waiting. (OVMF drops the keys typed before it
+	 * last resets its consoles, just before it loads bootmgr, and reads
+	 * the serial port only every 20 ms: a key typed once as bootmgr
+	 * starts arrives after bootmgr has looked.) The keys still queued
+	 * then change nothing on the menu. */
 	REQUIRE(vm_boot(v) == 0);
-	CHECK(vm_expect(v, "BdsDxe: starting Boot", 120) == 0);
-	CHECK(vm_send(v, "x") == 0);
+	CHECK(vm_tap_until(v, "x", 10, "BdsDxe: starting Boot", 120) == 0);
 	CHECK(vm_expect(v, "KEEL-MENU shown entries=", 30) == 0);
 	CHECK(strstr(vm_last_line(v), " timeout=-1") != NULL);
 	CHECK(vm_expect(v, "KEEL-MENU ready", 30) == 0);

@@ -507,13 +507,20 @@ static int scan_lines(vm *v, const char *const *markers)
 	return -1;
 }
 
-int vm_expect_any(vm *v, const char *const *markers, unsigned timeout_s)
+/* Waits for any of markers; with tap set, also types tap->keys every
+ * tap->every_ms meanwhile (the first time at once). */
+struct tap {
+	const char *keys;
+	unsigned every_ms;
+};
+
+static int expect(vm *v, const char *const *markers, unsigned timeout_s, const struct tap *tap)
 {
-	uint64_t deadline = now_ms() + (uint64_t)timeout_s * 1000;
+	uint64_t deadline = now_ms() + (uint64_t)timeout_s * 1000, next_tap = now_ms();
 	char why[LINE_MAX_LEN + 128];
 
 	for (;;) {
-		int m = scan_lines(v, markers);
+		int m = scan_lines(v, markers), wait_ms = 200;
 		if (m >= 0)
 			return m;
 		if (m == -2) {
@@ -536,7 +543,19 @@ int vm_expect_any(vm *v, const char *const *markers, unsigned timeout_s)
 				 timeout_s, markers[0]);
 			break;
 		}
-		if (pump(v, 200) < 0 && v->head == v->n_lines) {
+		if (tap) {
+			if (now_ms() >= next_tap) {
+				if (vm_send(v, tap->keys) != 0) {
+					snprintf(why, sizeof(why), "cannot type into the guest while "
+						 "waiting for \"%s\"", markers[0]);
+					break;
+				}
+				next_tap = now_ms() + tap->every_ms;
+			}
+			if (next_tap - now_ms() < (uint64_t)wait_ms)
+				wait_ms = (int)(next_tap - now_ms());
+		}
+		if (pump(v, wait_ms) < 0 && v->head == v->n_lines) {
 			snprintf(why, sizeof(why), "QEMU exited while waiting for \"%s\"",
 				 markers[0]);
 			break;
@@ -544,6 +563,20 @@ int vm_expect_any(vm *v, const char *const *markers, unsigned timeout_s)
 	}
 	vm_report(v, why);
 	return -1;
+}
+
+int vm_expect_any(vm *v, const char *const *markers, unsigned timeout_s)
+{
+	return expect(v, markers, timeout_s, NULL);
+}
+
+int vm_tap_until(vm *v, const char *keys, unsigned every_ms, const char *marker,
+		 unsigned timeout_s)
+{
+	const char *markers[2] = { marker, NULL };
+	const struct tap tap = { keys, every_ms ? every_ms : 1 };
+
+	return expect(v, markers, timeout_s, &tap) == 0 ? 0 : -1;
 }
 
 int vm_expect(vm *v, const char *marker, unsigned timeout_s)

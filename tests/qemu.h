@@ -98,6 +98,16 @@ const char *vm_last_line(const vm *v);
  * down-arrow). Returns 0 or -1. */
 int vm_send(vm *v, const char *keys);
 
+/*
+ * Types keys every every_ms milliseconds (the first time at once) until a
+ * console line contains marker, as a person taps a key while a machine
+ * starts: a key typed once can arrive just after the program that looks
+ * for it has looked. Returns as vm_expect(). Keys typed after the one that
+ * took effect stay queued for the guest.
+ */
+int vm_tap_until(vm *v, const char *keys, unsigned every_ms, const char *marker,
+		 unsigned timeout_s);
+
 /* Waits for QEMU to exit; kills it at the deadline. */
 vm_exit vm_wait_exit(vm *v, unsigned timeout_s);
 
