@@ -893,9 +893,9 @@ TEST(hidden_menu_shows_on_a_key_and_status_screen_lists_attempts)
 	CHECK(boot_expect_entry(v, "a", "keel.boot_id=1 ") == 0);
 
 	/* A key held down while the firmware starts, as a person does to get
-	 * the menu: the menu, waiting. (OVMF drops the keys typed before it
-	 * last resets its consoles, just before it loads bootmgr, and reads
-	 * the serial port only every 20 ms: a key typed once as bootmgr
+	 * the menu: the menu, waiting. (OVMF drops the keys typed until
+	 * shortly before it loads bootmgr, where it resets its consoles, and
+	 * reads the serial port only every 20 ms: a key typed once as bootmgr
 	 * starts arrives after bootmgr has looked.) The keys still queued
 	 * then change nothing on the menu. */
 	REQUIRE(vm_boot(v) == 0);
