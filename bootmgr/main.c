@@ -311,12 +311,12 @@ static size_t choose(bool *fallback)
 	if (persist_boot_choose_among(bm->store, ids, bad, n,
 				      bm->default_id[0] ? bm->default_id : NULL, &c) != 0)
 		return n ? map[0] : SIZE_MAX;
-	if (c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
-	    c.reason == PERSIST_CHOSE_RECOVERY || c.oneshot_skip != PERSIST_SKIP_NONE) {
+	*fallback = c.reason == PERSIST_CHOSE_LKG || c.reason == PERSIST_CHOSE_GOLDEN ||
+		    c.reason == PERSIST_CHOSE_RECOVERY;
+	if (*fallback || c.oneshot_skip != PERSIST_SKIP_NONE)
 		persist_choice_describe(bm->store, &c, ids, bm->notice, sizeof(bm->notice));
+	if (*fallback) /* for the menu's state of the entry fallen back to */
 		persist_choice_reason(bm->store, &c, bm->fallback_why, sizeof(bm->fallback_why));
-		*fallback = c.reason != PERSIST_CHOSE_ONESHOT && c.reason != PERSIST_CHOSE_DEFAULT;
-	}
 	if (c.index >= 0)
 		return map[c.index];
 	for (size_t i = 0; i < bm->list.entries->n; i++)

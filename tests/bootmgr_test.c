@@ -43,6 +43,16 @@ static int esp_put(const char *img, const char *src, const char *dst)
 	return run("mcopy -o -i %s@@1M %s ::%s 2>&1", img, src, dst);
 }
 
+/* Makes text the ESP's \loader\loader.conf (by way of <img>.loader.conf). */
+static int put_loader_conf(const char *img, const char *text)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s.loader.conf", img);
+	unit_write_text(path, text);
+	return esp_put(img, path, "/loader/loader.conf");
+}
+
 /* The file names in an ESP folder, one per line, into `out`. */
 static int esp_list(const char *img, const char *dir)
 {
@@ -237,14 +247,12 @@ TEST(counting_fallback_pinned_default_missing_image_and_garbage_store)
 	CHECK(strstr(out, "new") && strstr(out, "bad"));
 
 	/* Pinning the bad entry as default does not boot it automatically. */
-	REQUIRE(run("printf 'timeout 0\\ndefault new\\n' >build/tests/bm-pinned.conf") == 0);
-	REQUIRE(esp_put(f, "build/tests/bm-pinned.conf", "/loader/loader.conf") == 0);
+	REQUIRE(put_loader_conf(f, "timeout 0\ndefault new\n") == 0);
 	CHECK(boot_expect_entry(v, "old", "entry-old") == 0);
 	CHECK_EQ_INT(run(RECOVERY " mark golden --store %s 2>&1", f), 0);
 
 	/* With the menu shown, the entry fallen back to says why. */
-	REQUIRE(run("printf 'timeout 1\\n' >build/tests/bm-menu.conf") == 0);
-	REQUIRE(esp_put(f, "build/tests/bm-menu.conf", "/loader/loader.conf") == 0);
+	REQUIRE(put_loader_conf(f, "timeout 1\n") == 0);
 	REQUIRE(vm_boot(v) == 0);
 	CHECK(menu_number(v, "old") >= 1);
 	CHECK(strstr(vm_last_line(v), "state=\"last-known-good; fell back here because default "
@@ -698,8 +706,7 @@ TEST(boot_counter_in_file_name_renamed_before_boot_and_bad_entry_not_chosen)
 
 	/* Pinned as default, the bad entry is still not started by itself;
 	 * the notice calls it bad, not missing, and its file keeps its name. */
-	REQUIRE(run("printf 'timeout 0\\ndefault counted\\n' >build/tests/bm-counted.conf") == 0);
-	REQUIRE(esp_put(f, "build/tests/bm-counted.conf", "/loader/loader.conf") == 0);
+	REQUIRE(put_loader_conf(f, "timeout 0\ndefault counted\n") == 0);
 	REQUIRE(vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-FALLBACK reason=", 120) == 0);
 	CHECK(strstr(vm_last_line(v), "default 'counted' is bad") != NULL);
@@ -791,9 +798,10 @@ static int highest_mode(const char *line)
 /* loader.conf with a one-second menu and `console-mode <setting>`. */
 static int put_console_conf(const char *img, const char *setting)
 {
-	if (run("printf 'timeout 1\\nconsole-mode %s\\n' >build/tests/bm-console.conf", setting))
-		return -1;
-	return esp_put(img, "build/tests/bm-console.conf", "/loader/loader.conf");
+	char text[64];
+
+	snprintf(text, sizeof(text), "timeout 1\nconsole-mode %s\n", setting);
+	return put_loader_conf(img, text);
 }
 
 /* The rest of such a boot: the menu times out and entry a boots. */
@@ -858,9 +866,8 @@ TEST(loader_conf_auto_keys_leave_out_generated_entries)
 
 	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
 	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
-	REQUIRE(run("printf 'timeout 1\\nauto-entries no\\nauto-firmware no\\nauto-reboot no\\n"
-		    "auto-poweroff no\\n' >build/tests/bm-auto.conf") == 0);
-	REQUIRE(esp_put(a, "build/tests/bm-auto.conf", "/loader/loader.conf") == 0);
+	REQUIRE(put_loader_conf(a, "timeout 1\nauto-entries no\nauto-firmware no\n"
+				   "auto-reboot no\nauto-poweroff no\n") == 0);
 	v = vm_new(&cfg);
 	REQUIRE(v && vm_boot(v) == 0);
 	CHECK(vm_expect(v, "KEEL-DISCOVER entries=", 120) == 0);
@@ -885,8 +892,7 @@ TEST(hidden_menu_shows_on_a_key_and_status_screen_lists_attempts)
 
 	REQUIRE(copy_disk("build/tests/bm-a.img", a) == 0);
 	REQUIRE(run(RECOVERY " store format --yes --store %s 2>&1", a) == 0);
-	REQUIRE(run("printf 'timeout 0\\n' >build/tests/bm-hidden.conf") == 0);
-	REQUIRE(esp_put(a, "build/tests/bm-hidden.conf", "/loader/loader.conf") == 0);
+	REQUIRE(put_loader_conf(a, "timeout 0\n") == 0);
 	v = vm_new(&cfg);
 	REQUIRE(v);
 	/* No key: the entry boots at once (the attempt the status shows). */
