@@ -37,6 +37,8 @@
 
 #define LOADER_CONF "\\loader\\loader.conf"
 #define CMDLINE_MAX (BM_OPTIONS_MAX + 128)
+/* How long a message that bootmgr gives up with stays on the screen. */
+#define GIVE_UP_WAIT_S 10u
 
 static const kefi_guid keel_vendor = KEEL_VENDOR_GUID_BYTES;
 
@@ -712,14 +714,31 @@ __attribute__((noreturn)) static void boot_loop(void)
 	}
 }
 
+/* Out of firmware memory before anything was chosen: nothing was started
+ * or counted, so the firmware's next boot option is the way on. The
+ * message stays on the screen long enough to be read. */
+static int give_up(const char *when)
+{
+	if (bm) {
+		kefi_marker_release(true);
+		kefi_marker("KEEL-BOOT status=out-of-memory when=\"%s\"\n", when);
+		note(PERSIST_LEVEL_ERR, "out of firmware memory %s; returned to the firmware", when);
+		flush_notes();
+	}
+	kefi_printf("Keel: out of firmware memory %s. Nothing was started, and this boot is not "
+		    "counted as an attempt. Returning to the firmware in %u s: it tries its next "
+		    "boot option. If this repeats, boot the recovery medium.\n", when,
+		    GIVE_UP_WAIT_S);
+	kefi_stall_us((uint64_t)GIVE_UP_WAIT_S * 1000000u);
+	return 1;
+}
+
 int keel_efi_main(void)
 {
 	kefi_time_start();
 	bm = kefi_alloc(sizeof(*bm));
-	if (!bm) {
-		kefi_printf("Keel: out of firmware memory at start.\n");
-		return 1;
-	}
+	if (!bm)
+		return give_up("at start");
 	/* Never switched off: a hang here or in a kernel's EFI stub resets the
 	 * machine, and the next boot counts the attempt as failed. */
 	kefi_watchdog_arm(MENU_WATCHDOG_S);
@@ -745,10 +764,8 @@ int keel_efi_main(void)
 	 * FAT driver would flush the device at every file it opens. */
 	kefi_flush_elide();
 	load_config();
-	if (discover(&bm->list, &bm->conf) != KEFI_OK) {
-		kefi_printf("Keel: out of firmware memory while looking for systems.\n");
-		kefi_power_off();
-	}
+	if (discover(&bm->list, &bm->conf) != KEFI_OK)
+		return give_up("while looking for systems");
 	mark_phase(PHASE_DISCOVERY);
 	collect_ids();
 	load_requests();
